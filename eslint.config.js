@@ -1,0 +1,86 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// The VRRP core is sans-I/O (ARCHITECTURE.md): no clock, no randomness, no sockets,
+// no processes, no timers. These rules enforce it; test/unit/core-purity.test.ts
+// checks the same thing independently of the linter.
+const coreBannedImports = [
+  {
+    group: [
+      'node:*',
+      'fs',
+      'net',
+      'dgram',
+      'child_process',
+      'os',
+      'http',
+      'https',
+      'timers',
+      'dns',
+    ],
+    message: 'The VRRP core is pure: no node: I/O modules (ARCHITECTURE.md).',
+  },
+  { group: ['raw-socket', 'undici', '@aws-sdk/*', 'pino'], message: 'Adapters only.' },
+  {
+    group: ['**/io/**', '**/net/**', '**/track/**', '**/notify/**', '**/status/**', '**/cloud/**'],
+    message: 'The core imports nothing from adapters.',
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: {
+        Buffer: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        URL: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['src/agent/vrrp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: coreBannedImports }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'Date', message: 'The core takes nowMs as input.' },
+        {
+          name: 'setTimeout',
+          message: 'The core exposes nextDeadlineMs(); the driver owns timers.',
+        },
+        {
+          name: 'setInterval',
+          message: 'The core exposes nextDeadlineMs(); the driver owns timers.',
+        },
+        { name: 'setImmediate', message: 'The core is synchronous.' },
+        { name: 'queueMicrotask', message: 'The core is synchronous.' },
+        { name: 'process', message: 'The core has no process state.' },
+        { name: 'performance', message: 'The core takes nowMs as input.' },
+        { name: 'require', message: 'ESM only.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'The core has no randomness of its own.' },
+        { object: 'Date', property: 'now', message: 'The core takes nowMs as input.' },
+      ],
+    },
+  },
+);

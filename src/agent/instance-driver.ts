@@ -1,0 +1,68 @@
+// The thin driver of one virtual router: stamps inputs with the clock, executes the actions in
+// order, and keeps exactly one timer armed at the core's next deadline.
+import type { Clock, TimerHandle } from './clock.js';
+import type { VirtualRouter } from './vrrp/router.js';
+import type { VrrpAction, VrrpInput } from './vrrp/types.js';
+
+/** Inputs as adapters produce them: the driver adds nowMs. */
+export type DriverInput = VrrpInput extends infer I
+  ? I extends { nowMs: number }
+    ? Omit<I, 'nowMs'>
+    : never
+  : never;
+
+export type ActionExecutor = (action: VrrpAction) => void;
+
+export class InstanceDriver {
+  private timer: TimerHandle | undefined;
+  private armedAtMs: number | undefined;
+  private busy = false;
+  private readonly queue: DriverInput[] = [];
+
+  constructor(
+    readonly router: VirtualRouter,
+    private readonly clock: Clock,
+    private readonly execute: ActionExecutor,
+  ) {}
+
+  /**
+   * Feed one input. Inputs that arrive while actions run (an executor that synchronously
+   * produces input, as a loopback network does) are queued, so the core sees them in order.
+   */
+  feed(input: DriverInput): void {
+    this.queue.push(input);
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
+        const actions = this.router.handle({ ...next, nowMs: this.clock.nowMs() } as VrrpInput);
+        for (const action of actions) this.execute(action);
+      }
+    } finally {
+      this.busy = false;
+      this.rearm();
+    }
+  }
+
+  /** Stop the timer (after a shutdown, or when the simulation kills the host). */
+  stop(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.armedAtMs = undefined;
+    this.queue.length = 0;
+  }
+
+  private rearm(): void {
+    const deadlineMs = this.router.nextDeadlineMs();
+    if (deadlineMs === this.armedAtMs) return;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.armedAtMs = deadlineMs;
+    if (deadlineMs === undefined) return;
+    this.timer = this.clock.setTimer(deadlineMs, () => {
+      this.timer = undefined;
+      this.armedAtMs = undefined;
+      this.feed({ type: 'timer' });
+    });
+  }
+}

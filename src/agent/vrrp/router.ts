@@ -1,0 +1,383 @@
+// One virtual router as a pure state machine: RFC 5798 §6.4 (v3) and RFC 3768 §6.4 (v2).
+// Inputs carry nowMs; outputs are actions; timers are absolute deadlines (nextDeadlineMs).
+import { compareIp, formatIp, parseIp } from './codec/ip-address.js';
+import type { VrrpAdvert } from './codec/types.js';
+import { v2AuthDataFromPassword } from './codec/vrrp-message.js';
+import type { AcceptContext } from './accept-advert.js';
+import { checkAdvert } from './accept-advert.js';
+import { checkRouterConfig } from './check-config.js';
+import { centisecondsToMs, masterDownIntervalMs, skewTimeMs } from './intervals.js';
+import { effectivePriority, OWNER_PRIORITY, STOP_PRIORITY } from './priority.js';
+import type {
+  LastTransition,
+  TrackingStatus,
+  TransitionReason,
+  VirtualRouterConfig,
+  VirtualRouterSnapshot,
+  VrrpAction,
+  VrrpInput,
+  VrrpState,
+} from './types.js';
+
+/**
+ * Why the Master_Down_Timer is running: it decides the deadline (Master_Down_Interval or
+ * Skew_Time from when it started) and the transition reason when it fires.
+ */
+type DownTimerCause = 'silence' | 'released' | 'preempt';
+
+/**
+ * A master answers a competing master's advert at once (see masterReceive), but not more often
+ * than this fraction of its interval: two peers that each think they outrank the other (a
+ * misconfigured or broken implementation) must not ping-pong adverts at wire speed.
+ */
+const ANSWER_GAP_FRACTION = 1 / 8;
+
+export class VirtualRouter {
+  readonly config: VirtualRouterConfig;
+  private readonly vips: readonly string[];
+  private readonly accept: AcceptContext;
+
+  private state: VrrpState = 'initialize';
+  private running = false;
+  private interfaceUp = true;
+  private tracking: TrackingStatus = { weightDelta: 0, fault: false };
+
+  private masterAdvertIntervalCs: number;
+  private masterAddress: string | undefined;
+  private masterDownDeadlineMs: number | undefined;
+  private downTimerCause: DownTimerCause = 'silence';
+  private downTimerStartMs = 0;
+  private advertDeadlineMs: number | undefined;
+  private preemptHoldUntilMs: number | undefined;
+  private lastTransition: LastTransition | undefined;
+  private lastAdvertSentMs = -Infinity;
+
+  constructor(config: VirtualRouterConfig) {
+    checkRouterConfig(config);
+    const vips = config.vips.map((vip) => formatIp(parseIp(vip)));
+    this.config = { ...config, primaryAddress: formatIp(parseIp(config.primaryAddress)), vips };
+    this.vips = vips;
+    this.accept = {
+      config: this.config,
+      vipSet: new Set(vips),
+      expectedAuthData:
+        config.authPassword === undefined ? undefined : v2AuthDataFromPassword(config.authPassword),
+    };
+    this.masterAdvertIntervalCs = config.advertIntervalCs;
+  }
+
+  get effectivePriority(): number {
+    return effectivePriority(this.config.priority, this.tracking.weightDelta);
+  }
+
+  /** The earliest absolute time at which handle({type:'timer'}) has work, if any. */
+  nextDeadlineMs(): number | undefined {
+    if (this.state === 'backup') return this.masterDownDeadlineMs;
+    if (this.state === 'master') return this.advertDeadlineMs;
+    return undefined;
+  }
+
+  snapshot(): VirtualRouterSnapshot {
+    return {
+      state: this.state,
+      basePriority: this.config.priority,
+      effectivePriority: this.effectivePriority,
+      masterAddress: this.masterAddress,
+      masterAdvertIntervalCs: this.masterAdvertIntervalCs,
+      masterDownDeadlineMs: this.masterDownDeadlineMs,
+      advertDeadlineMs: this.advertDeadlineMs,
+      preemptHoldUntilMs: this.preemptHoldUntilMs,
+      lastTransition: this.lastTransition,
+    };
+  }
+
+  handle(input: VrrpInput): VrrpAction[] {
+    const out: VrrpAction[] = [];
+    switch (input.type) {
+      case 'startup':
+        this.handleStartup(input.nowMs, out);
+        break;
+      case 'timer':
+        this.handleTimer(input.nowMs, out);
+        break;
+      case 'advert':
+        this.handleAdvert(input.nowMs, input.src, input.advert, out);
+        break;
+      case 'tracking':
+        this.handleTracking(input.nowMs, input.status, out);
+        break;
+      case 'interface':
+        this.interfaceUp = input.up;
+        this.reconcileFault(input.nowMs, out);
+        break;
+      case 'shutdown':
+        this.handleShutdown(input.nowMs, out);
+        break;
+      default:
+        assertNever(input);
+    }
+    return out;
+  }
+
+  // §6.4.1: Initialize, on Startup.
+  private handleStartup(nowMs: number, out: VrrpAction[]): void {
+    if (this.running) return;
+    this.running = true;
+    if (this.wantsFault()) {
+      this.enter('fault', 'fault', nowMs, out);
+    } else if (this.config.priority === OWNER_PRIORITY) {
+      this.becomeMaster(nowMs, 'startup-owner', out);
+    } else {
+      this.becomeBackup(nowMs, 'startup', this.config.advertIntervalCs, out);
+    }
+  }
+
+  private handleTimer(nowMs: number, out: VrrpAction[]): void {
+    if (
+      this.state === 'backup' &&
+      this.masterDownDeadlineMs !== undefined &&
+      nowMs >= this.masterDownDeadlineMs
+    ) {
+      // §6.4.2: Master_Down_Timer fired.
+      this.becomeMaster(nowMs, TAKEOVER_REASON[this.downTimerCause], out);
+    } else if (
+      this.state === 'master' &&
+      this.advertDeadlineMs !== undefined &&
+      nowMs >= this.advertDeadlineMs
+    ) {
+      // §6.4.3: Adver_Timer fired.
+      this.sendAdvert(nowMs, this.effectivePriority, out);
+    }
+  }
+
+  private handleAdvert(nowMs: number, src: string, advert: VrrpAdvert, out: VrrpAction[]): void {
+    if (this.state !== 'backup' && this.state !== 'master') return; // not listening
+    const verdict = checkAdvert(this.accept, src, advert);
+    if (verdict.drop !== undefined) {
+      out.push({ type: 'advert-dropped', reason: verdict.drop, src });
+      return;
+    }
+    if (verdict.anomaly !== undefined)
+      out.push({ type: 'advert-anomaly', reason: verdict.anomaly, src });
+    if (this.state === 'backup') this.backupReceive(nowMs, src, advert);
+    else this.masterReceive(nowMs, src, advert, out);
+  }
+
+  // §6.4.2: Backup, ADVERTISEMENT received.
+  private backupReceive(nowMs: number, src: string, advert: VrrpAdvert): void {
+    const ours = this.effectivePriority;
+    if (advert.priority === STOP_PRIORITY) {
+      // The master is leaving: the best backup (shortest Skew_Time) takes over first.
+      this.startDownTimer(nowMs, 'released');
+      this.masterAddress = undefined;
+      return;
+    }
+    if (!this.config.preempt || advert.priority >= ours || this.preemptHeld(nowMs)) {
+      if (advert.priority >= ours) this.preemptHoldUntilMs = undefined;
+      // v3 learns Master_Adver_Interval from the master; v2 checked it equals ours (§7.1).
+      if (advert.version === 3) this.masterAdvertIntervalCs = advert.maxAdvertIntervalCs;
+      this.startDownTimer(nowMs, 'silence');
+      this.masterAddress = src;
+      return;
+    }
+    // Preempt_Mode and a lower priority: §6.4.2 discards the advert, so the master is "down" for
+    // us and we take over when Master_Down_Timer runs out. We let it run out no later than
+    // Skew_Time from now, as after a priority-0 advert: the outcome is the RFC's, but a tracker
+    // that lowered the master's priority moves the VIP in Skew_Time, not Master_Down_Interval.
+    const preemptAtMs = nowMs + skewTimeMs(this.config.version, ours, this.masterAdvertIntervalCs);
+    if (this.masterDownDeadlineMs === undefined || preemptAtMs < this.masterDownDeadlineMs) {
+      this.startDownTimer(nowMs, 'preempt');
+    }
+  }
+
+  /** (Re)start Master_Down_Timer: Master_Down_Interval after silence, else Skew_Time. */
+  private startDownTimer(nowMs: number, cause: DownTimerCause): void {
+    this.downTimerCause = cause;
+    this.downTimerStartMs = nowMs;
+    this.masterDownDeadlineMs = this.downTimerDeadlineMs();
+  }
+
+  /** Both intervals depend on our priority (Skew_Time), so a tracking change moves the deadline. */
+  private downTimerDeadlineMs(): number {
+    const { version } = this.config;
+    const priority = this.effectivePriority;
+    const length =
+      this.downTimerCause === 'silence'
+        ? masterDownIntervalMs(version, priority, this.masterAdvertIntervalCs)
+        : skewTimeMs(version, priority, this.masterAdvertIntervalCs);
+    return this.downTimerStartMs + length;
+  }
+
+  /** keepalived's preempt_delay: accept a lower-priority master until the hold runs out. */
+  private preemptHeld(nowMs: number): boolean {
+    if (this.config.preemptDelayMs <= 0) return false;
+    this.preemptHoldUntilMs ??= nowMs + this.config.preemptDelayMs;
+    return nowMs < this.preemptHoldUntilMs;
+  }
+
+  // §6.4.3: Master, ADVERTISEMENT received.
+  private masterReceive(nowMs: number, src: string, advert: VrrpAdvert, out: VrrpAction[]): void {
+    const ours = this.effectivePriority;
+    if (advert.priority === STOP_PRIORITY) {
+      // Another master is leaving: assert ourselves at once so its backups do not take over.
+      this.answerAdvert(nowMs, out);
+      return;
+    }
+    const higher = advert.priority > ours;
+    const tieWon = advert.priority === ours && compareIp(src, this.config.primaryAddress) > 0;
+    if (higher || tieWon) {
+      const interval =
+        advert.version === 3 ? advert.maxAdvertIntervalCs : this.config.advertIntervalCs;
+      this.becomeBackup(nowMs, higher ? 'preempted' : 'preempted-by-address', interval, out);
+      this.masterAddress = src;
+      return;
+    }
+    // A lower-priority master exists (a healed partition): §6.4.3 discards its advert. Like
+    // keepalived ("forcing new election") and RFC 9568 §6.4.3 we answer at once so it steps down
+    // now rather than at our next Adver_Timer.
+    this.answerAdvert(nowMs, out);
+  }
+
+  private answerAdvert(nowMs: number, out: VrrpAction[]): void {
+    const gapMs = centisecondsToMs(this.config.advertIntervalCs) * ANSWER_GAP_FRACTION;
+    if (nowMs - this.lastAdvertSentMs < gapMs) return;
+    this.sendAdvert(nowMs, this.effectivePriority, out);
+  }
+
+  private handleTracking(nowMs: number, status: TrackingStatus, out: VrrpAction[]): void {
+    const before = this.effectivePriority;
+    this.tracking = status;
+    this.reconcileFault(nowMs, out);
+    // A master whose priority moved tells its backups now: a preempting backup then takes over
+    // within its Skew_Time instead of at our next Adver_Timer.
+    if (this.effectivePriority === before) return;
+    if (this.state === 'master') this.sendAdvert(nowMs, this.effectivePriority, out);
+    if (this.state === 'backup' && this.masterDownDeadlineMs !== undefined) {
+      this.masterDownDeadlineMs = this.downTimerDeadlineMs();
+    }
+  }
+
+  private handleShutdown(nowMs: number, out: VrrpAction[]): void {
+    if (!this.running) return;
+    this.running = false;
+    if (this.state === 'master') {
+      // §6.4.3: Shutdown: send an ADVERTISEMENT with Priority = 0, go to Initialize.
+      this.enter('initialize', 'shutdown', nowMs, out);
+      out.push({ type: 'send-advert', advert: this.buildAdvert(STOP_PRIORITY) });
+      this.leaveMasterDuties(out);
+    } else if (this.state !== 'initialize') {
+      this.enter('initialize', 'shutdown', nowMs, out); // §6.4.2: cancel the timer
+    }
+  }
+
+  private wantsFault(): boolean {
+    return !this.interfaceUp || this.tracking.fault;
+  }
+
+  private reconcileFault(nowMs: number, out: VrrpAction[]): void {
+    if (!this.running) return;
+    const fault = this.wantsFault();
+    if (fault && this.state !== 'fault') {
+      const wasMaster = this.state === 'master';
+      this.enter('fault', 'fault', nowMs, out);
+      if (wasMaster) {
+        // Hand over at once, as on shutdown, when we still have a link to say it on.
+        if (this.interfaceUp) {
+          out.push({ type: 'send-advert', advert: this.buildAdvert(STOP_PRIORITY) });
+        }
+        this.leaveMasterDuties(out);
+      }
+    } else if (!fault && this.state === 'fault') {
+      // Leaving FAULT is a fresh start (§6.4.1).
+      if (this.config.priority === OWNER_PRIORITY) this.becomeMaster(nowMs, 'fault-cleared', out);
+      else this.becomeBackup(nowMs, 'fault-cleared', this.config.advertIntervalCs, out);
+    }
+  }
+
+  private becomeMaster(nowMs: number, reason: TransitionReason, out: VrrpAction[]): void {
+    this.enter('master', reason, nowMs, out);
+    this.masterAddress = this.config.primaryAddress;
+    this.masterAdvertIntervalCs = this.config.advertIntervalCs;
+    // §6.4.1/§6.4.2: send an ADVERTISEMENT, then gratuitous ARP / unsolicited NA. The cloud
+    // claim goes right after the advert: it is the slowest path and must start first.
+    this.sendAdvert(nowMs, this.effectivePriority, out);
+    out.push({ type: 'cloud-claim' });
+    out.push({
+      type: 'add-vips',
+      vips: this.vips,
+      acceptMode: this.config.acceptMode || this.config.priority === OWNER_PRIORITY,
+    });
+    out.push({ type: 'send-garp', vips: this.vips });
+  }
+
+  private becomeBackup(
+    nowMs: number,
+    reason: TransitionReason,
+    masterAdvertIntervalCs: number,
+    out: VrrpAction[],
+  ): void {
+    const wasMaster = this.state === 'master';
+    this.enter('backup', reason, nowMs, out);
+    this.masterAdvertIntervalCs = masterAdvertIntervalCs;
+    this.startDownTimer(nowMs, 'silence');
+    if (wasMaster) this.leaveMasterDuties(out);
+  }
+
+  private leaveMasterDuties(out: VrrpAction[]): void {
+    out.push({ type: 'del-vips', vips: this.vips });
+    out.push({ type: 'cloud-release' });
+  }
+
+  /** Every state change goes through here: one transition action, all timers cleared. */
+  private enter(to: VrrpState, reason: TransitionReason, nowMs: number, out: VrrpAction[]): void {
+    const from = this.state;
+    this.state = to;
+    this.masterDownDeadlineMs = undefined;
+    this.advertDeadlineMs = undefined;
+    this.preemptHoldUntilMs = undefined;
+    if (to !== 'backup') this.masterAddress = undefined;
+    this.lastTransition = { from, to, reason, atMs: nowMs };
+    out.push({ type: 'transition', from, to, reason, priority: this.effectivePriority, nowMs });
+  }
+
+  private sendAdvert(nowMs: number, priority: number, out: VrrpAction[]): void {
+    out.push({ type: 'send-advert', advert: this.buildAdvert(priority) });
+    this.lastAdvertSentMs = nowMs;
+    this.advertDeadlineMs = nowMs + centisecondsToMs(this.config.advertIntervalCs);
+  }
+
+  private buildAdvert(priority: number): VrrpAdvert {
+    const { config } = this;
+    if (config.version === 2) {
+      const password = config.authPassword;
+      return {
+        version: 2,
+        family: 'ipv4',
+        vrid: config.vrid,
+        priority,
+        advertIntervalSec: config.advertIntervalCs / 100,
+        authType: password === undefined ? 0 : 1,
+        authData: password === undefined ? Buffer.alloc(8) : v2AuthDataFromPassword(password),
+        addresses: this.vips,
+      };
+    }
+    return {
+      version: 3,
+      family: config.family,
+      vrid: config.vrid,
+      priority,
+      maxAdvertIntervalCs: config.advertIntervalCs,
+      addresses: this.vips,
+    };
+  }
+}
+
+const TAKEOVER_REASON: Record<DownTimerCause, TransitionReason> = {
+  silence: 'master-down',
+  released: 'master-released',
+  preempt: 'preempting',
+};
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled input ${JSON.stringify(value)}`);
+}

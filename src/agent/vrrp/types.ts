@@ -1,0 +1,123 @@
+// Inputs, actions and configuration of the pure VRRP core (RFC 5798 §6, RFC 3768 §6).
+import type { IpFamily, VrrpAdvert, VrrpVersion } from './codec/types.js';
+
+/** RFC 5798 §6.4: Initialize, Backup, Master; plus FAULT (interface down or a tracker demands it). */
+export type VrrpState = 'initialize' | 'backup' | 'master' | 'fault';
+
+export interface VirtualRouterConfig {
+  readonly vrid: number; // 1..255
+  readonly version: VrrpVersion;
+  readonly family: IpFamily;
+  /** Source of our adverts; compared on equal priority (RFC 5798 §6.4.3). */
+  readonly primaryAddress: string;
+  /** Base priority 1..255; 255 means we own the addresses (RFC 5798 §6.1). */
+  readonly priority: number;
+  /** Advertisement_Interval in centiseconds. v2 carries whole seconds: a multiple of 100. */
+  readonly advertIntervalCs: number;
+  /** Preempt_Mode (RFC 5798 §6.1). */
+  readonly preempt: boolean;
+  /** Hold a preemption of a lower-priority master this long (keepalived's preempt_delay). */
+  readonly preemptDelayMs: number;
+  /** Accept_Mode (RFC 5798 §6.1): a non-owner MASTER accepts packets sent to the VIPs. */
+  readonly acceptMode: boolean;
+  readonly vips: readonly string[];
+  /** v2 only: simple text password (auth type 1, keepalived's auth_pass). */
+  readonly authPassword?: string | undefined;
+  /**
+   * Compare an advert's address list with ours (a MAY in both RFCs, §7.1). On a mismatch v2 drops
+   * the advert unless it comes from the owner (RFC 3768 §7.1: MUST); v3 only reports it (RFC 5798
+   * §7.1: SHOULD log), since dropping would make both routers MASTER during a VIP rollout.
+   * Default true.
+   */
+  readonly checkAddressList?: boolean | undefined;
+}
+
+/** What tracking says (issue "health tracking"): summed weights, and whether any tracker demands FAULT. */
+export interface TrackingStatus {
+  readonly weightDelta: number;
+  readonly fault: boolean;
+}
+
+export type VrrpInput =
+  | { readonly type: 'startup'; readonly nowMs: number }
+  | { readonly type: 'timer'; readonly nowMs: number }
+  | {
+      readonly type: 'advert';
+      readonly nowMs: number;
+      /** IP source of the advert: the sender's primary address. */
+      readonly src: string;
+      readonly advert: VrrpAdvert;
+    }
+  | { readonly type: 'tracking'; readonly nowMs: number; readonly status: TrackingStatus }
+  | { readonly type: 'interface'; readonly nowMs: number; readonly up: boolean }
+  | { readonly type: 'shutdown'; readonly nowMs: number };
+
+/** Why a state was entered: shown in logs, status and metrics (label values, keep stable). */
+export type TransitionReason =
+  | 'startup' // Initialize -> Backup
+  | 'startup-owner' // Initialize -> Master, priority 255 (RFC 5798 §6.4.1)
+  | 'master-down' // Master_Down_Timer fired: the master went silent
+  | 'master-released' // Master_Down_Timer fired after a priority-0 advert (Skew_Time)
+  | 'preempted' // a higher-priority advert reached us as master
+  | 'preempted-by-address' // equal priority, higher primary address (RFC 5798 §6.4.3)
+  | 'preempting' // we outrank a master and Preempt_Mode is on: we took over
+  | 'fault' // interface down or a tracker demands FAULT
+  | 'fault-cleared'
+  | 'shutdown';
+
+/** Why the core dropped a decoded advert (the codec counts malformed ones). Metric label values. */
+export type AdvertDropReason =
+  | 'vrid-mismatch'
+  | 'version-mismatch'
+  | 'own-advert'
+  | 'local-owner' // RFC 5798 §7.1: the owner discards adverts
+  | 'auth-mismatch' // RFC 3768 §7.1
+  | 'interval-mismatch' // RFC 3768 §7.1: v2 adverts must carry our interval
+  | 'address-list-mismatch'; // RFC 3768 §7.1: v2, not from the owner
+
+/** Accepted but worth an operator's attention (RFC 5798 §7.1: "SHOULD log the event"). */
+export type AdvertAnomaly = 'address-list-mismatch';
+
+export type VrrpAction =
+  | {
+      readonly type: 'transition';
+      readonly from: VrrpState;
+      readonly to: VrrpState;
+      readonly reason: TransitionReason;
+      /** Our effective priority at the time. */
+      readonly priority: number;
+      readonly nowMs: number;
+    }
+  /** Encode and send (multicast, or to each unicast peer). */
+  | { readonly type: 'send-advert'; readonly advert: VrrpAdvert }
+  | { readonly type: 'add-vips'; readonly vips: readonly string[]; readonly acceptMode: boolean }
+  | { readonly type: 'del-vips'; readonly vips: readonly string[] }
+  /** Gratuitous ARP (IPv4) or unsolicited NA (IPv6) for each VIP; repeats are the adapter's. */
+  | { readonly type: 'send-garp'; readonly vips: readonly string[] }
+  /** Make the cloud point at us (level-triggered: the reconciler keeps asserting). */
+  | { readonly type: 'cloud-claim' }
+  /** Stop asserting ownership in the cloud. */
+  | { readonly type: 'cloud-release' }
+  | { readonly type: 'advert-dropped'; readonly reason: AdvertDropReason; readonly src: string }
+  | { readonly type: 'advert-anomaly'; readonly reason: AdvertAnomaly; readonly src: string };
+
+export interface LastTransition {
+  readonly from: VrrpState;
+  readonly to: VrrpState;
+  readonly reason: TransitionReason;
+  readonly atMs: number;
+}
+
+/** A read-only view for status pages, simulation checks and tests. */
+export interface VirtualRouterSnapshot {
+  readonly state: VrrpState;
+  readonly basePriority: number;
+  readonly effectivePriority: number;
+  /** The master as far as we know: ourselves when MASTER, the last accepted sender when BACKUP. */
+  readonly masterAddress: string | undefined;
+  readonly masterAdvertIntervalCs: number;
+  readonly masterDownDeadlineMs: number | undefined;
+  readonly advertDeadlineMs: number | undefined;
+  readonly preemptHoldUntilMs: number | undefined;
+  readonly lastTransition: LastTransition | undefined;
+}

@@ -1,0 +1,332 @@
+// One seeded run: build the world, alternate fault episodes with quiet windows, check the
+// invariants after every step. The seed alone decides everything, so it replays exactly.
+import { skewTimeMs } from '../../src/agent/vrrp/intervals.js';
+import type { InvariantId, Violation } from './invariants.js';
+import { checkSettledComponent, checkVipsFollowState, liveComponents } from './invariants.js';
+import { Prng } from './prng.js';
+import type { ScenarioLimits, VridPlan } from './scenario.js';
+import { planScenario } from './scenario.js';
+import { SimClock } from './sim-clock.js';
+import type { TransitionRecord } from './sim-host.js';
+import type { Sabotage } from './sim-host.js';
+import { SimHost } from './sim-host.js';
+import { QUIET_LINK, SimNetwork } from './sim-network.js';
+
+export interface SeedOptions extends Partial<ScenarioLimits> {
+  readonly seed: number;
+  readonly trace?: boolean;
+  /** Make every host defective in this way (tests of the checker itself). */
+  readonly sabotage?: Sabotage;
+}
+
+export interface SeedResult {
+  readonly seed: number;
+  readonly violations: readonly Violation[];
+  readonly simulatedMs: number;
+  readonly steps: number;
+  readonly transitions: number;
+  readonly drops: ReadonlyMap<string, number>;
+  readonly trace: readonly string[];
+}
+
+type EventKind =
+  | 'crash-master'
+  | 'crash'
+  | 'restart'
+  | 'stop-master'
+  | 'partition'
+  | 'heal'
+  | 'priority'
+  | 'iface-down'
+  | 'iface-up'
+  | 'none';
+
+const EVENT_KINDS: readonly EventKind[] = [
+  'crash-master',
+  'crash-master',
+  'crash',
+  'restart',
+  'restart',
+  'stop-master',
+  'stop-master',
+  'partition',
+  'heal',
+  'priority',
+  'priority',
+  'iface-down',
+  'iface-up',
+  'none',
+];
+
+export function runSeed(options: SeedOptions): SeedResult {
+  const prng = new Prng(options.seed);
+  const plan = planScenario(prng, { maxLossRate: options.maxLossRate ?? 0.3 });
+  const clock = new SimClock();
+  const network = new SimNetwork(clock, prng);
+  const trace: string[] = [];
+  const violations: Violation[] = [];
+  const drops = new Map<string, number>();
+  const log = (line: string): void => {
+    if (options.trace) trace.push(`${clock.nowMs().toFixed(3).padStart(12)} ms  ${line}`);
+  };
+
+  // Per (host, vrid): MASTER exits since the current fault event, and MASTER at any time in the
+  // current quiet window.
+  const masterExits = new Map<string, number>();
+  const wasMaster = new Map<number, Set<string>>();
+  let transitions = 0;
+  const seen = new Set<string>();
+  const violate = (invariant: InvariantId, message: string): void => {
+    const key = `${invariant}|${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    violations.push({ invariant, atMs: clock.nowMs(), message });
+    log(`!! VIOLATION ${invariant}: ${message}`);
+  };
+  let flapCounting = true;
+
+  const observer = {
+    transition(r: TransitionRecord): void {
+      transitions++;
+      log(`${r.host} vrid ${r.vrid}: ${r.from} -> ${r.to} (${r.reason}, prio ${r.priority})`);
+      if (r.to === 'master') wasMaster.get(r.vrid)?.add(r.host);
+      if (r.from === 'master') {
+        const key = `${r.host}/${r.vrid}`;
+        const exits = (masterExits.get(key) ?? 0) + 1;
+        masterExits.set(key, exits);
+        if (flapCounting && exits > 1) {
+          violate(
+            'c-no-flap',
+            `${r.host} vrid ${r.vrid} left MASTER ${exits} times in one fault event`,
+          );
+        }
+      }
+    },
+    drop(host: string, reason: string): void {
+      drops.set(reason, (drops.get(reason) ?? 0) + 1);
+      log(`${host} dropped an advert: ${reason}`);
+    },
+  };
+
+  const hosts = plan.hosts.map(
+    (h) => new SimHost(h.id, h.ipv4, h.ipv6, h.configs, clock, network, observer, options.sabotage),
+  );
+  const hostById = new Map(hosts.map((h) => [h.id, h]));
+  const addressOf = (vrid: number) => (host: SimHost) =>
+    host.router(vrid)?.config.primaryAddress ?? host.ipv4;
+
+  for (const v of plan.vrids) {
+    log(
+      `vrid ${v.vrid}: ` +
+        hosts
+          .filter((h) => v.members.includes(h.id))
+          .map((h) => {
+            const c = plan.hosts.find((p) => p.id === h.id)?.configs.find((x) => x.vrid === v.vrid);
+            return `${h.id} v${c?.version}/${c?.family} prio ${c?.priority} ${c?.advertIntervalCs}cs${c?.preempt ? '' : ' nopreempt'}${c?.preemptDelayMs ? ` delay ${c.preemptDelayMs}ms` : ''}`;
+          })
+          .join(', '),
+    );
+  }
+  log(
+    `chaos: loss ${(plan.chaos.lossRate * 100).toFixed(1)}%, delay up to ${plan.chaos.delayMaxMs.toFixed(1)} ms, dup ${(plan.chaos.duplicateRate * 100).toFixed(1)}%, corrupt ${(plan.chaos.corruptRate * 100).toFixed(1)}%`,
+  );
+
+  // Settled checks run only inside [settleAtMs, windowEndMs].
+  let settleAtMs = Infinity;
+  const checkSettled = (): void => {
+    if (clock.nowMs() < settleAtMs) return;
+    for (const v of plan.vrids) {
+      for (const component of liveComponents(hosts, network, v)) {
+        for (const p of checkSettledComponent(
+          component,
+          v.vrid,
+          wasMaster.get(v.vrid) ?? new Set(),
+          addressOf(v.vrid),
+        )) {
+          const [id, message] = p.split('|') as [InvariantId, string];
+          violate(id, message);
+        }
+      }
+    }
+  };
+  const afterEachStep = (): void => {
+    for (const v of plan.vrids) {
+      for (const p of checkVipsFollowState(hosts, v.vrid)) {
+        const [id, message] = p.split('|') as [InvariantId, string];
+        violate(id, message);
+      }
+    }
+    checkSettled();
+  };
+
+  const maxIntervalMs = Math.max(...plan.vrids.map((v) => v.maxIntervalMs));
+  const maxDelayMs = Math.max(...plan.vrids.map((v) => v.maxPreemptDelayMs));
+  // Master_Down_Interval <= 4 intervals; a preemption may wait a hold, then Skew_Time (< 1 interval).
+  const settleMs = maxDelayMs + 2 * 4 * maxIntervalMs + 2 * maxIntervalMs + 50;
+
+  const quietWindow = (): void => {
+    network.conditions = QUIET_LINK;
+    for (const v of plan.vrids) {
+      const masters = new Set(hosts.filter((h) => h.stateOf(v.vrid) === 'master').map((h) => h.id));
+      wasMaster.set(v.vrid, masters);
+    }
+    const startMs = clock.nowMs();
+    settleAtMs = startMs + settleMs;
+    log(`-- quiet; settled from ${settleAtMs.toFixed(3)} ms`);
+    clock.runUntil(settleAtMs + 3 * maxIntervalMs, afterEachStep);
+    checkSettled();
+    settleAtMs = Infinity;
+  };
+
+  // Start every host within half a second, as a fleet booting.
+  for (const host of hosts) {
+    clock.setTimer(prng.range(0, 500), () => {
+      log(`== start ${host.id}`);
+      host.start();
+    });
+  }
+  clock.runUntil(500, afterEachStep);
+  quietWindow();
+
+  for (let episode = 0; episode < plan.episodes; episode++) {
+    const kind = prng.pick(EVENT_KINDS);
+    const disturbed = kind === 'none' || prng.chance(0.5);
+    masterExits.clear();
+    flapCounting = !disturbed; // loss makes a backup miss adverts: a takeover then is the protocol's
+    applyEvent(kind, disturbed);
+    if (disturbed) {
+      network.conditions = plan.chaos;
+      const lengthMs = maxIntervalMs * prng.range(2, 15);
+      log(`-- chaos for ${lengthMs.toFixed(0)} ms`);
+      clock.runUntil(clock.nowMs() + lengthMs, afterEachStep);
+      masterExits.clear();
+      flapCounting = true;
+    }
+    quietWindow();
+  }
+
+  function masterHostsOf(): SimHost[] {
+    return hosts.filter((h) => plan.vrids.some((v) => h.stateOf(v.vrid) === 'master'));
+  }
+
+  function applyEvent(kind: EventKind, disturbed: boolean): void {
+    const running = hosts.filter((h) => h.life === 'running');
+    const down = hosts.filter((h) => h.life !== 'running');
+    const masters = masterHostsOf();
+    switch (kind) {
+      case 'crash-master':
+      case 'crash': {
+        const pool = kind === 'crash-master' && masters.length > 0 ? masters : running;
+        if (pool.length === 0) return applyEvent('restart', disturbed);
+        const host = prng.pick(pool);
+        log(`== crash ${host.id} (SIGKILL)`);
+        host.crash();
+        return;
+      }
+      case 'restart': {
+        if (down.length === 0) return applyEvent('priority', disturbed);
+        const host = prng.pick(down);
+        log(`== restart ${host.id}`);
+        host.start();
+        return;
+      }
+      case 'stop-master': {
+        const pool = masters.length > 0 ? masters : running;
+        if (pool.length === 0) return applyEvent('restart', disturbed);
+        const host = prng.pick(pool);
+        log(`== stop ${host.id} (SIGTERM)`);
+        const handovers = plan.vrids.filter((v) => host.stateOf(v.vrid) === 'master');
+        host.stop();
+        if (!disturbed) {
+          for (const v of handovers) scheduleHandoverCheck(host, v);
+        }
+        return;
+      }
+      case 'partition': {
+        const shuffled = prng.shuffle(hosts.map((h) => h.id));
+        const cut = prng.int(1, shuffled.length - 1);
+        const groups = [shuffled.slice(0, cut), shuffled.slice(cut)];
+        log(`== partition ${groups.map((g) => `[${g.join(' ')}]`).join(' | ')}`);
+        network.partition(groups);
+        return;
+      }
+      case 'heal':
+        log('== heal');
+        network.heal();
+        return;
+      case 'priority': {
+        const v = prng.pick(plan.vrids);
+        const host = hostById.get(prng.pick(v.members));
+        if (host === undefined) return;
+        const weight = prng.chance(0.3) ? 0 : prng.int(-120, 120);
+        log(`== ${host.id} vrid ${v.vrid}: tracking weight ${weight}`);
+        host.setWeight(v.vrid, weight);
+        return;
+      }
+      case 'iface-down': {
+        const pool = masters.length > 0 && prng.chance(0.7) ? masters : running;
+        if (pool.length === 0) return applyEvent('restart', disturbed);
+        const host = prng.pick(pool);
+        log(`== ${host.id} link down`);
+        host.setInterface(false);
+        return;
+      }
+      case 'iface-up': {
+        const pool = hosts.filter((h) => !network.isLinkUp(h.id));
+        if (pool.length === 0) return applyEvent('heal', disturbed);
+        const host = prng.pick(pool);
+        log(`== ${host.id} link up`);
+        host.setInterface(true);
+        return;
+      }
+      case 'none':
+        log('== (no event: link chaos only)');
+        return;
+      default: {
+        const never: never = kind;
+        throw new Error(`unknown event ${String(never)}`);
+      }
+    }
+  }
+
+  // (d): after a graceful stop of a MASTER on a quiet link, some backup takes over within its
+  // Skew_Time plus one advert interval (RFC 5798 §6.4.2, priority-0 advert).
+  function scheduleHandoverCheck(stopped: SimHost, v: VridPlan): void {
+    const atMs = clock.nowMs();
+    const component = liveComponents(hosts, network, v).find((c) =>
+      c.some((h) => network.reachable(h.id, stopped.id)),
+    );
+    if (component === undefined || component.length === 0) return;
+    const skews = component.map((h) => {
+      const snap = h.router(v.vrid)?.snapshot();
+      const version = h.router(v.vrid)?.config.version ?? 3;
+      return skewTimeMs(version, snap?.effectivePriority ?? 1, snap?.masterAdvertIntervalCs ?? 100);
+    });
+    const deadlineMs = atMs + Math.min(...skews) + v.maxIntervalMs + 1;
+    clock.setTimer(deadlineMs, () => {
+      const live = component.filter((h) => h.life === 'running' && network.isLinkUp(h.id));
+      if (live.length === 0) return;
+      if (!live.some((h) => h.stateOf(v.vrid) === 'master')) {
+        violate(
+          'd-shutdown-handover',
+          `vrid ${v.vrid}: no MASTER ${(deadlineMs - atMs).toFixed(1)} ms after ${stopped.id} stopped`,
+        );
+      }
+    });
+  }
+
+  return {
+    seed: options.seed,
+    violations,
+    simulatedMs: clock.nowMs(),
+    steps: clock.eventsRun,
+    transitions,
+    drops,
+    trace,
+  };
+}
+
+/** The one-line command that replays a seed. */
+export function replayCommand(seed: number): string {
+  return `npm run sim -- --seed ${seed} --trace`;
+}

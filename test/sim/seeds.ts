@@ -1,0 +1,73 @@
+// Many seeds in a row, with the totals the CLI and the CI test print.
+import type { SeedResult } from './run-seed.js';
+import { replayCommand, runSeed } from './run-seed.js';
+
+export interface BatchOptions {
+  readonly firstSeed: number;
+  readonly count: number;
+  readonly maxLossRate?: number;
+  /** Called for each seed that violated an invariant. */
+  readonly onFailure?: (result: SeedResult) => void;
+}
+
+export interface BatchSummary {
+  readonly seeds: number;
+  readonly failedSeeds: readonly number[];
+  readonly violations: number;
+  readonly steps: number;
+  readonly transitions: number;
+  readonly simulatedMs: number;
+  readonly wallMs: number;
+  readonly drops: ReadonlyMap<string, number>;
+}
+
+export function runSeeds(options: BatchOptions): BatchSummary {
+  const started = performance.now();
+  const failedSeeds: number[] = [];
+  const drops = new Map<string, number>();
+  let violations = 0;
+  let steps = 0;
+  let transitions = 0;
+  let simulatedMs = 0;
+  for (let seed = options.firstSeed; seed < options.firstSeed + options.count; seed++) {
+    const result = runSeed({ seed, maxLossRate: options.maxLossRate });
+    steps += result.steps;
+    transitions += result.transitions;
+    simulatedMs += result.simulatedMs;
+    for (const [reason, n] of result.drops) drops.set(reason, (drops.get(reason) ?? 0) + n);
+    if (result.violations.length > 0) {
+      failedSeeds.push(seed);
+      violations += result.violations.length;
+      options.onFailure?.(result);
+    }
+  }
+  return {
+    seeds: options.count,
+    failedSeeds,
+    violations,
+    steps,
+    transitions,
+    simulatedMs,
+    wallMs: performance.now() - started,
+    drops,
+  };
+}
+
+export function describeFailure(result: SeedResult): string {
+  const lines = result.violations.map(
+    (v) => `seed ${result.seed} at ${v.atMs.toFixed(3)} ms: ${v.invariant}: ${v.message}`,
+  );
+  lines.push(`  replay: ${replayCommand(result.seed)}`);
+  return lines.join('\n');
+}
+
+export function describeSummary(s: BatchSummary): string {
+  const wallS = s.wallMs / 1000;
+  const dropText = [...s.drops].map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
+  return [
+    `seeds: ${s.seeds}  violations: ${s.violations} in ${s.failedSeeds.length} seeds`,
+    `steps: ${s.steps}  transitions: ${s.transitions}  simulated: ${(s.simulatedMs / 3_600_000).toFixed(2)} h`,
+    `drops by reason: ${dropText}`,
+    `total time: ${wallS.toFixed(2)} s  seeds/s: ${(s.seeds / wallS).toFixed(0)}`,
+  ].join('\n');
+}
