@@ -46,6 +46,7 @@ export function planScenario(prng: Prng, limits: ScenarioLimits): ScenarioPlan {
     delayMaxMs: prng.range(0.5, 30),
     duplicateRate: prng.range(0, 0.1),
     corruptRate: prng.range(0, 0.02),
+    reorder: true,
   };
   return { hosts, vrids, chaos, episodes: prng.int(3, 7) };
 }

@@ -19,6 +19,11 @@ export interface LinkConditions {
   readonly delayMaxMs: number;
   readonly duplicateRate: number;
   readonly corruptRate: number;
+  /**
+   * Whether jitter may reorder one sender's frames to one receiver. A healthy L2 link is FIFO
+   * per sender (one queue, one wire); reordering is a fault, so it belongs to chaos.
+   */
+  readonly reorder: boolean;
 }
 
 export const QUIET_LINK: LinkConditions = {
@@ -27,6 +32,7 @@ export const QUIET_LINK: LinkConditions = {
   delayMaxMs: 0.3,
   duplicateRate: 0,
   corruptRate: 0,
+  reorder: false,
 };
 
 export interface NetworkCounters {
@@ -53,6 +59,8 @@ export class SimNetwork {
   private readonly receivers = new Map<string, Receiver>();
   private readonly groupOf = new Map<string, number>();
   private readonly linkDown = new Set<string>();
+  /** Per (sender, receiver): when the last frame is delivered, to keep a FIFO link FIFO. */
+  private readonly lastDeliveryMs = new Map<string, number>();
 
   constructor(
     private readonly clock: SimClock,
@@ -115,9 +123,14 @@ export class SimNetwork {
           bytes[at] = (bytes[at] ?? 0) ^ (1 << this.prng.int(0, 7));
           this.counters.corrupted++;
         }
-        const delayMs = this.prng.range(c.delayMinMs, c.delayMaxMs);
+        let atMs = this.clock.nowMs() + this.prng.range(c.delayMinMs, c.delayMaxMs);
+        if (!c.reorder) {
+          const pair = `${fromHost}>${hostId}`;
+          atMs = Math.max(atMs, this.lastDeliveryMs.get(pair) ?? 0);
+          this.lastDeliveryMs.set(pair, atMs);
+        }
         const copy: SimFrame = { ...frame, bytes };
-        this.clock.setTimer(this.clock.nowMs() + delayMs, () => {
+        this.clock.setTimer(atMs, () => {
           // A frame in flight is lost if the path broke meanwhile.
           if (!this.reachable(fromHost, hostId)) return;
           this.counters.delivered++;

@@ -28,8 +28,10 @@ export function checkAdvert(ctx: AcceptContext, src: string, advert: VrrpAdvert)
   // §7.1 (both RFCs): MAY compare the address lists; v2 MUST then drop unless from the owner
   // (RFC 3768), v3 SHOULD only log (RFC 5798).
   if ((ctx.config.checkAddressList ?? true) && !sameAddressSet(ctx.vipSet, advert.addresses)) {
-    if (advert.version === 3) return { anomaly: 'address-list-mismatch' };
-    if (advert.priority !== OWNER_PRIORITY) return { drop: 'address-list-mismatch' };
+    if (advert.version === 2 && advert.priority !== OWNER_PRIORITY) {
+      return { drop: 'address-list-mismatch' };
+    }
+    return { anomaly: 'address-list-mismatch' };
   }
   return PROCESS;
 }

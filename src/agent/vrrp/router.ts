@@ -47,10 +47,14 @@ export class VirtualRouter {
   private masterDownDeadlineMs: number | undefined;
   private downTimerCause: DownTimerCause = 'silence';
   private downTimerStartMs = 0;
+  /** With cause 'preempt': the priority of the master we outrank. */
+  private preemptOverPriority = 0;
   private advertDeadlineMs: number | undefined;
   private preemptHoldUntilMs: number | undefined;
   private lastTransition: LastTransition | undefined;
   private lastAdvertSentMs = -Infinity;
+  /** The last priority-0 advert we answered: a leaving master sends one; a flood gets one answer. */
+  private lastStopAnswer: { readonly src: string; readonly atMs: number } | undefined;
 
   constructor(config: VirtualRouterConfig) {
     checkRouterConfig(config);
@@ -187,6 +191,7 @@ export class VirtualRouter {
     const preemptAtMs = nowMs + skewTimeMs(this.config.version, ours, this.masterAdvertIntervalCs);
     if (this.masterDownDeadlineMs === undefined || preemptAtMs < this.masterDownDeadlineMs) {
       this.startDownTimer(nowMs, 'preempt');
+      this.preemptOverPriority = advert.priority;
     }
   }
 
@@ -219,8 +224,15 @@ export class VirtualRouter {
   private masterReceive(nowMs: number, src: string, advert: VrrpAdvert, out: VrrpAction[]): void {
     const ours = this.effectivePriority;
     if (advert.priority === STOP_PRIORITY) {
-      // Another master is leaving: assert ourselves at once so its backups do not take over.
-      this.answerAdvert(nowMs, out);
+      // §6.4.3: another master is leaving: send an ADVERTISEMENT at once so its backups do not
+      // take over — even right after our own advert, which they may have heard before its
+      // priority 0. A leaving master sends this once; from a peer that keeps sending it, one
+      // answer per interval.
+      const intervalMs = centisecondsToMs(this.config.advertIntervalCs);
+      const last = this.lastStopAnswer;
+      if (last !== undefined && last.src === src && nowMs - last.atMs < intervalMs) return;
+      this.lastStopAnswer = { src, atMs: nowMs };
+      this.sendAdvert(nowMs, ours, out);
       return;
     }
     const higher = advert.priority > ours;
@@ -253,6 +265,11 @@ export class VirtualRouter {
     if (this.effectivePriority === before) return;
     if (this.state === 'master') this.sendAdvert(nowMs, this.effectivePriority, out);
     if (this.state === 'backup' && this.masterDownDeadlineMs !== undefined) {
+      // A preemption stands only while we still outrank that master (§6.4.2 discards only
+      // adverts below the local priority); otherwise it is a live master again.
+      if (this.downTimerCause === 'preempt' && this.effectivePriority <= this.preemptOverPriority) {
+        this.downTimerCause = 'silence';
+      }
       this.masterDownDeadlineMs = this.downTimerDeadlineMs();
     }
   }
