@@ -1,0 +1,209 @@
+// `floatd demo`: a live failover on this machine. Three network namespaces on a bridge: two
+// floatd agents holding a VIP, and a client pinging it. Kill the MASTER, watch the backup take
+// over and the pings come back, bring the old MASTER back, stop it gracefully. Always torn down.
+import { parseArgs } from 'node:util';
+import { Lab, labUnavailableReason } from '../../lab/lab.js';
+import type { FloatdAgent } from '../../lab/agents.js';
+import { labTempDir, sleep, startFloatd } from '../../lab/agents.js';
+import type { LabProcess } from '../../lab/lab-process.js';
+import { masterDownIntervalMs, skewTimeMs } from '../vrrp/intervals.js';
+import { EXIT } from './exit-codes.js';
+
+const USAGE = `Usage: floatd demo [--interval-ms MS]
+
+A live failover demo (needs root: it creates network namespaces, then removes them):
+  h1 and h2 run floatd (VRRP v3, priorities 150 and 100) for one VIP; h3 pings the VIP.
+  1. h1 becomes MASTER and holds the VIP.
+  2. h1 is killed (SIGKILL): h2 takes over after Master_Down_Interval; pings resume.
+  3. h1 comes back and preempts h2 (Skew_Time after hearing it).
+  4. h1 is stopped (SIGTERM): it sends priority 0, h2 takes over after its Skew_Time.
+
+Options:
+  --interval-ms MS   advert interval, 100..10000 ms in steps of 10 (default 1000)
+  -h, --help         this text`;
+
+interface Io {
+  stdout(s: string): void;
+  stderr(s: string): void;
+}
+
+export async function runDemo(argv: string[], io: Io): Promise<number> {
+  let values: { 'interval-ms'?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { 'interval-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (error) {
+    io.stderr(`floatd demo: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (values.help === true) {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  const intervalMs = Number(values['interval-ms'] ?? 1000);
+  if (
+    !Number.isInteger(intervalMs) ||
+    intervalMs < 100 ||
+    intervalMs > 10_000 ||
+    intervalMs % 10 !== 0
+  ) {
+    io.stderr(
+      `floatd demo: --interval-ms must be 100..10000 in steps of 10, got "${values['interval-ms']}"`,
+    );
+    return EXIT.usage;
+  }
+  const unavailable = labUnavailableReason();
+  if (unavailable !== undefined) {
+    io.stderr(
+      `floatd demo: ${unavailable}.\nIt creates three network namespaces, runs two agents and a client in them, and removes them` +
+        ' afterwards. Run it as root, e.g.: sudo npm run demo',
+    );
+    return EXIT.startup;
+  }
+  return new Demo(io, intervalMs).run();
+}
+
+class Demo {
+  private readonly started = Date.now();
+  private readonly cs: number;
+
+  constructor(
+    private readonly io: Io,
+    private readonly intervalMs: number,
+  ) {
+    this.cs = intervalMs / 10;
+  }
+
+  private say(text: string): void {
+    const t = ((Date.now() - this.started) / 1000).toFixed(3).padStart(8);
+    this.io.stdout(`${t} s  ${text}`);
+  }
+
+  async run(): Promise<number> {
+    const lab = await Lab.create({ hosts: 3 });
+    const onSignal = (): void => {
+      lab.destroySync();
+      process.exit(130);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      return await this.script(lab);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await lab.destroy();
+      this.say('lab removed (namespaces, processes)');
+    }
+  }
+
+  private config(priority: number): string {
+    return [
+      'log: { level: info }',
+      'instances:',
+      '  - name: demo',
+      '    vrid: 51',
+      '    interface: eth0',
+      `    priority: ${priority}`,
+      `    advertInterval: ${this.intervalMs}ms`,
+      '    vips: [VIP/24]',
+      '    garp: { masterDelay: 0s, masterRepeat: 3 }',
+      '',
+    ].join('\n');
+  }
+
+  private async script(lab: Lab): Promise<number> {
+    const [h1, h2, client] = [lab.host(1), lab.host(2), lab.host(3)];
+    const vip = lab.address(100);
+    const dir = labTempDir();
+    const yaml = (p: number): string => this.config(p).replace('VIP', vip);
+    const mdi = masterDownIntervalMs(3, 100, this.cs);
+    this.io.stdout(
+      `floatd demo: h1 ${h1.ip} (priority 150) and h2 ${h2.ip} (priority 100) share VIP ${vip}; ` +
+        `client h3 ${client.ip} pings it.\n` +
+        `Theory for h2: Master_Down_Interval ${mdi.toFixed(1)} ms, Skew_Time ${skewTimeMs(3, 100, this.cs).toFixed(1)} ms.\n`,
+    );
+
+    this.say('starting floatd on h1 and h2');
+    let a1 = await startFloatd(h1, yaml(150), dir);
+    const a2 = await startFloatd(h2, yaml(100), dir);
+    const first = await a1.waitForState('master', 10 * this.intervalMs);
+    this.say(
+      `h1 is MASTER (${first.reason}); VIP on h1: ${await h1.hasAddress(vip)}, on h2: ${await h2.hasAddress(vip)}`,
+    );
+
+    const ping = client.spawn('ping', ['-n', '-O', '-i', '0.1', '-W', '1', vip]);
+    await this.waitForReplies(ping, 5);
+    this.say(
+      `client: pings to ${vip} answered (MAC ${await client.neighbourMac(vip)} = h1 ${await h1.mac()})`,
+    );
+
+    const killedAt = Date.now();
+    this.say('== SIGKILL h1');
+    await a1.proc.kill('SIGKILL');
+    const takeover = await a2.waitForState('master', 3 * mdi, killedAt);
+    this.say(
+      `h2 is MASTER (${takeover.reason}) ${takeover.atMs - killedAt} ms after the kill (theory: at most ${mdi.toFixed(0)} ms after h1's last advert)`,
+    );
+    const resumed = await this.waitForReplies(ping, 3, killedAt);
+    this.say(
+      `client: pings answered again ${resumed - killedAt} ms after the kill; ${lostReplies(ping)} lost so far; ` +
+        `VIP MAC now ${await client.neighbourMac(vip)} = h2 ${await h2.mac()}`,
+    );
+
+    await sleep(2 * this.intervalMs);
+    const restartAt = Date.now();
+    this.say('== h1 restarts (its VIP, left behind by the kill, is cleaned up first)');
+    a1 = await startFloatd(h1, yaml(150), dir);
+    const preempt = await a1.waitForState('master', 3 * mdi, restartAt);
+    this.say(
+      `h1 is MASTER again (${preempt.reason}) ${preempt.atMs - restartAt} ms after its restart; h2 is ${await this.stateText(a2)}`,
+    );
+
+    await sleep(2 * this.intervalMs);
+    const stopAt = Date.now();
+    this.say('== SIGTERM h1 (graceful: priority-0 advert)');
+    const stopped = a1.proc.kill('SIGTERM');
+    const handover = await a2.waitForState('master', 3 * mdi, stopAt);
+    this.say(
+      `h2 is MASTER (${handover.reason}) ${handover.atMs - stopAt} ms after the SIGTERM (theory: Skew_Time ${skewTimeMs(3, 100, this.cs).toFixed(1)} ms)`,
+    );
+    this.say(
+      `h1 exited with status ${await stopped}; VIP on h1: ${await h1.hasAddress(vip)}, on h2: ${await h2.hasAddress(vip)}`,
+    );
+    await this.waitForReplies(ping, 3, stopAt);
+    await ping.kill('SIGINT');
+    this.say(`client: ${countReplies(ping)} replies, ${lostReplies(ping)} pings unanswered in all`);
+    return EXIT.ok;
+  }
+
+  private async stateText(agent: FloatdAgent): Promise<string> {
+    await sleep(50);
+    return (agent.state() ?? 'unknown').toUpperCase();
+  }
+
+  /** Wait for `count` replies after `afterMs`; returns when the first of them arrived. */
+  private async waitForReplies(ping: LabProcess, count: number, afterMs = 0): Promise<number> {
+    const baseline = afterMs === 0 ? 0 : countReplies(ping);
+    let firstAt = 0;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const n = countReplies(ping) - baseline;
+      if (n >= 1 && firstAt === 0) firstAt = Date.now();
+      if (n >= count) return firstAt;
+      if (Date.now() > deadline) throw new Error(`the client got no replies:\n${ping.output()}`);
+      await sleep(10);
+    }
+  }
+}
+
+function countReplies(ping: LabProcess): number {
+  return (ping.output().match(/bytes from/g) ?? []).length;
+}
+
+function lostReplies(ping: LabProcess): number {
+  return (ping.output().match(/no answer yet/g) ?? []).length;
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// floatd's command line: one entry, one module per subcommand.
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+
+const USAGE = `floatd: VRRP failover agent (keepalived-compatible on the wire) with cloud failover
+
+Usage: floatd <command> [options]
+
+Commands:
+  run -c FILE        run the agent with a configuration file
+  validate -c FILE   check a configuration file and exit
+  demo               a live failover demo in network namespaces (root)
+  help               this text
+
+Run \`floatd <command> --help\` for a command's options.
+
+${EXIT_CODES_HELP}`;
+
+const io = {
+  stdout: (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
+  stderr: (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return (await import('./run-command.js')).runRun(rest, io);
+    case 'validate':
+      return (await import('./validate-command.js')).runValidate(rest, io);
+    case 'demo':
+      return (await import('./demo-command.js')).runDemo(rest, io);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout(USAGE);
+      return command === undefined ? EXIT.usage : EXIT.ok;
+    default:
+      io.stderr(`floatd: unknown command "${command}"\n\n${USAGE}`);
+      return EXIT.usage;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`floatd: fatal: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = EXIT.fatal;
+  },
+);

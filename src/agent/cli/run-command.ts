@@ -1,0 +1,143 @@
+// `floatd run -c FILE`: load the configuration, start the agent, stop gracefully on a signal.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfigFile } from '../config/load-config.js';
+import type { FloatdConfig } from '../config/schema.js';
+import { Agent, StartupError } from '../daemon/agent.js';
+import { createHostDeps } from '../daemon/host-deps.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import type { LogFormat, LogLevel } from './logging.js';
+import { createLogger } from './logging.js';
+
+export const DEFAULT_CONFIG_PATH = '/etc/floatd/floatd.yaml';
+
+const USAGE = `Usage: floatd run [-c FILE] [--log-level LEVEL] [--log-format json|pretty]
+
+Runs the VRRP agent: every instance in FILE (default ${DEFAULT_CONFIG_PATH}).
+Needs root (or CAP_NET_RAW and CAP_NET_ADMIN) for raw sockets and addresses.
+
+Options:
+  -c, --config FILE     the configuration (see examples/floatd.yaml)
+  --log-level LEVEL     trace|debug|info|warn|error (default: the config's, else info)
+  --log-format FORMAT   json|pretty (default: pretty on a terminal, else the config's)
+  -h, --help            this text
+
+Signals: SIGTERM and SIGINT stop gracefully: a MASTER sends a priority-0 advert so a backup
+takes over within its Skew_Time, then removes its VIPs. A second signal exits at once.
+
+${EXIT_CODES_HELP}`;
+
+interface Io {
+  stdout(s: string): void;
+  stderr(s: string): void;
+}
+
+const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
+
+export async function runRun(argv: string[], io: Io): Promise<number> {
+  let values: { config?: string; 'log-level'?: string; 'log-format'?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string', short: 'c' },
+        'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.stderr(`floatd run: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (values.help === true) {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  const level = values['log-level'];
+  if (level !== undefined && !LEVELS.includes(level as LogLevel)) {
+    io.stderr(`floatd run: --log-level must be one of ${LEVELS.join(', ')}, got "${level}"`);
+    return EXIT.usage;
+  }
+  const format = values['log-format'];
+  if (format !== undefined && format !== 'json' && format !== 'pretty') {
+    io.stderr(`floatd run: --log-format must be json or pretty, got "${format}"`);
+    return EXIT.usage;
+  }
+
+  let config: FloatdConfig;
+  try {
+    config = await loadConfigFile(values.config ?? DEFAULT_CONFIG_PATH);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(error.message);
+      return EXIT.config;
+    }
+    throw error;
+  }
+
+  const logger = createLogger(
+    (level as LogLevel | undefined) ?? config.log.level,
+    (format as LogFormat | undefined) ?? (process.stdout.isTTY ? 'pretty' : config.log.format),
+  );
+  if (process.getuid?.() !== 0) {
+    logger.warn(
+      'not running as root: raw sockets and address changes need CAP_NET_RAW and CAP_NET_ADMIN',
+    );
+  }
+
+  let agent: Agent;
+  try {
+    agent = await Agent.start(config, createHostDeps(logger));
+  } catch (error) {
+    if (error instanceof StartupError) {
+      logger.fatal({ err: error }, error.message);
+      logger.flush();
+      io.stderr(`floatd run: ${error.message}`);
+      return EXIT.startup;
+    }
+    throw error;
+  }
+  logger.info(
+    { config: values.config ?? DEFAULT_CONFIG_PATH, instances: config.instances.length },
+    'floatd running',
+  );
+
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      signals++;
+      if (signals > 1) {
+        logger.warn({ signal }, 'second signal: exiting without waiting');
+        resolve(EXIT.ok);
+        return;
+      }
+      logger.info({ signal }, 'stopping: handing over');
+      agent.stop().then(
+        () => {
+          logger.info('stopped');
+          resolve(EXIT.ok);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'stop failed');
+          resolve(EXIT.fatal);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGHUP', () =>
+      logger.warn('SIGHUP: reload is not supported yet; restart to apply a new configuration'),
+    );
+    process.on('uncaughtException', (error) => {
+      logger.fatal({ err: error }, 'uncaught exception: stopping');
+      void agent.stop().finally(() => resolve(EXIT.fatal));
+    });
+  }).then((code) => {
+    logger.flush();
+    // Timers of adapters must not keep a stopped agent alive.
+    setTimeout(() => process.exit(code), 50).unref();
+    return code;
+  });
+}

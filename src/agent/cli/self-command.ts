@@ -1,0 +1,24 @@
+// How to start another floatd process (the demo, tests, benchmarks): the same Node, and the TS
+// loader when running from source.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface Command {
+  readonly cmd: string;
+  readonly args: readonly string[];
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository (or installed package) root: src/agent/cli -> ../../.. (dist adds one level). */
+export const PACKAGE_ROOT = resolve(
+  here,
+  here.includes(`${join('dist', 'src')}`) ? '../../../..' : '../../..',
+);
+
+export function floatdCommand(args: readonly string[]): Command {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const main = join(here, fromSource ? 'main.ts' : 'main.js');
+  // From source, tsx compiles on the fly; it resolves from the package root (the cwd we set).
+  const loader = fromSource ? ['--import', 'tsx'] : [];
+  return { cmd: process.execPath, args: [...loader, main, ...args] };
+}

@@ -1,0 +1,77 @@
+// `floatd validate -c FILE`: check a config file without touching the network.
+import { parseArgs } from 'node:util';
+
+import { ConfigError } from '../config/config-error.js';
+import { loadConfigFile } from '../config/load-config.js';
+import type { FloatdConfig } from '../config/schema.js';
+import { EXIT } from './exit-codes.js';
+
+export interface CommandIo {
+  /** Receives whole lines, each ending in "\n". */
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+}
+
+export const VALIDATE_USAGE = `Usage: floatd validate -c FILE
+
+Check a floatd configuration file and report every problem with its line and key.
+
+Options:
+  -c, --config FILE  the configuration file (YAML)
+  -h, --help         show this help
+`;
+
+/**
+ * `argv` holds the arguments after "validate". Returns the exit code: 0 valid, 1 invalid or
+ * unreadable, 2 usage error.
+ */
+export async function runValidate(argv: string[], io: CommandIo): Promise<number> {
+  let file: string | undefined;
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string', short: 'c' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (values.help === true) {
+      io.stdout(VALIDATE_USAGE);
+      return EXIT.ok;
+    }
+    if (positionals.length > 0) {
+      return usageError(io, `unexpected argument '${positionals[0] ?? ''}'`);
+    }
+    file = values.config;
+  } catch (err) {
+    // parseArgs: unknown option, or -c without a value.
+    return usageError(io, err instanceof Error ? err.message : String(err));
+  }
+  if (file === undefined || file === '') return usageError(io, 'missing -c FILE');
+
+  try {
+    const config = await loadConfigFile(file);
+    io.stdout(`${file}: OK (${summary(config)})\n`);
+    return EXIT.ok;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.stderr(`${err.message}\n`);
+    return EXIT.config;
+  }
+}
+
+function usageError(io: CommandIo, message: string): number {
+  io.stderr(`floatd validate: ${message}\n\n${VALIDATE_USAGE}`);
+  return EXIT.usage;
+}
+
+/** "2 instances: web vrid 51 on eth0 v3 ipv4 multicast, db vrid 52 on eth0 v2 ipv4 unicast" */
+export function summary(config: FloatdConfig): string {
+  const count = config.instances.length;
+  const list = config.instances
+    .map((i) => `${i.name} vrid ${i.vrid} on ${i.interface} v${i.version} ${i.family} ${i.mode}`)
+    .join(', ');
+  return `${count} ${count === 1 ? 'instance' : 'instances'}: ${list}`;
+}

@@ -1,0 +1,60 @@
+// floatd.yaml -> FloatdConfig, or a ConfigError listing every problem with file:line:column.
+import { readFile } from 'node:fs/promises';
+
+import { ConfigError, formatConfigIssue } from './config-error.js';
+import type { ConfigIssue } from './config-error.js';
+import { formatKeyPath } from './key-path.js';
+import type { FloatdConfig } from './schema.js';
+import { readYaml } from './yaml-source.js';
+import { validateConfigData } from './zod-issues.js';
+
+export { ConfigError } from './config-error.js';
+export type { ConfigIssue } from './config-error.js';
+
+export async function loadConfigFile(path: string): Promise<FloatdConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const message = `cannot read: ${err instanceof Error ? err.message : String(err)}`;
+    throw new ConfigError([{ file: path, line: 0, column: 0, path: '', message }], { cause: err });
+  }
+  return parseConfigText(text, path);
+}
+
+/** Parse and validate config text; `file` is only used in messages. */
+export function parseConfigText(text: string, file: string): FloatdConfig {
+  const source = readYaml(text);
+  const issues: ConfigIssue[] = source.problems.map((problem) => ({
+    file,
+    line: problem.position.line,
+    column: problem.position.column,
+    path: formatKeyPath(problem.path),
+    message: problem.message,
+  }));
+  if (source.ok) {
+    const result = validateConfigData(source.data);
+    if (result.ok && issues.length === 0) return result.config;
+    if (!result.ok) {
+      for (const issue of result.issues) {
+        const path = source.clampPath(issue.path);
+        const { line, column } = source.locate(path, issue.at);
+        issues.push({ file, line, column, path: formatKeyPath(path), message: issue.message });
+      }
+    }
+  }
+  throw new ConfigError(inTextOrder(issues));
+}
+
+/** Sorted by position (stable), each problem once. */
+function inTextOrder(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return [...issues]
+    .sort((a, b) => a.line - b.line || a.column - b.column)
+    .filter((issue) => {
+      const text = formatConfigIssue(issue);
+      if (seen.has(text)) return false;
+      seen.add(text);
+      return true;
+    });
+}

@@ -1,0 +1,45 @@
+// Parsed fields -> the config the agent uses: durations in unit-named fields, the family derived
+// from the VIPs, defaults filled in (a VIP's device is the instance's interface).
+import type { InstanceFields } from './instance-fields.js';
+
+export function normaliseInstance(fields: InstanceFields) {
+  const unicast = fields.unicast;
+  return {
+    name: fields.name,
+    vrid: fields.vrid,
+    interface: fields.interface,
+    priority: fields.priority,
+    version: fields.version,
+    // The rules have checked that every VIP has this family (and that there is one).
+    family: fields.vips[0]?.address.family ?? 'ipv4',
+    // Whole centiseconds: the rules allow multiples of 10 ms only.
+    advertIntervalCs: fields.advertInterval / 10,
+    preempt: fields.preempt,
+    preemptDelayMs: fields.preemptDelay,
+    acceptMode: fields.acceptMode,
+    vips: fields.vips.map((vip) => ({
+      address: vip.address.address,
+      prefixLength: vip.address.prefixLength,
+      device: vip.device ?? fields.interface,
+      ...(vip.label === undefined ? {} : { label: vip.label }),
+    })),
+    mode: fields.mode,
+    unicast: {
+      ...(unicast?.source === undefined ? {} : { source: unicast.source.address }),
+      peers: (unicast?.peers ?? []).map((peer) => peer.address),
+      acceptUnknownPeers: unicast?.acceptUnknownPeers ?? false,
+    },
+    auto: { multicastSilenceMs: fields.auto.multicastSilence },
+    ...(fields.authentication === undefined
+      ? {}
+      : { authPassword: fields.authentication.password }),
+    garp: {
+      masterDelayMs: fields.garp.masterDelay,
+      masterRepeat: fields.garp.masterRepeat,
+      masterRefreshMs: fields.garp.masterRefresh,
+      masterRefreshRepeat: fields.garp.masterRefreshRepeat,
+      intervalMs: fields.garp.interval,
+    },
+    checkAddressList: fields.checkAddressList,
+  };
+}

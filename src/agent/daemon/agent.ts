@@ -1,0 +1,249 @@
+// The agent: every configured instance, the sockets they share (one per interface and family),
+// link watching, transport-mode selection, and an orderly stop.
+import type { Logger } from 'pino';
+import type { Clock, TimerHandle } from '../clock.js';
+import { FloatdError } from '../errors.js';
+import type { FloatdConfig, InstanceConfig } from '../config/schema.js';
+import type { IpFamily } from '../vrrp/codec/types.js';
+import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
+import type { InstanceStatus, TransportMode } from './instance-runtime.js';
+import { InstanceRuntime } from './instance-runtime.js';
+import type { AddressPort, AdvertSocket, AnnouncePort, LinkPort } from './ports.js';
+
+/** What the agent needs to know about an interface. */
+export interface InterfaceFacts {
+  readonly name: string;
+  readonly up: boolean;
+  /** Primary first. */
+  readonly ipv4: readonly string[];
+  readonly ipv6LinkLocal?: string | undefined;
+}
+
+export interface AgentDeps {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readInterface(name: string): Promise<InterfaceFacts>;
+  openSocket(iface: InterfaceFacts, family: IpFamily, joinMulticast: boolean): AdvertSocket;
+  readonly addresses: AddressPort;
+  readonly announce: AnnouncePort;
+  readonly links: LinkPort;
+  /** mode auto: does a cloud's instance metadata service answer? */
+  probeCloud(): Promise<boolean>;
+}
+
+/** The agent cannot start: the message says what is wrong with the host or the config. */
+export class StartupError extends FloatdError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FLOATD_STARTUP', message, options);
+  }
+}
+
+/** How often mode auto re-checks multicast silence. */
+const AUTO_CHECK_INTERVAL_MS = 1000;
+
+export class Agent {
+  private readonly runtimes: InstanceRuntime[] = [];
+  private readonly sockets = new Map<string, AdvertSocket>();
+  private autoTimer: TimerHandle | undefined;
+  private startedAtMs = 0;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    private readonly config: FloatdConfig,
+    private readonly deps: AgentDeps,
+  ) {}
+
+  static async start(config: FloatdConfig, deps: AgentDeps): Promise<Agent> {
+    const agent = new Agent(config, deps);
+    try {
+      await agent.startInstances();
+    } catch (error) {
+      await agent.stop();
+      throw error;
+    }
+    return agent;
+  }
+
+  status(): InstanceStatus[] {
+    return this.runtimes.map((r) => r.status());
+  }
+
+  /** Graceful stop: each MASTER sends priority 0 and removes its VIPs; sockets close. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopAll();
+    return this.stopping;
+  }
+
+  private async stopAll(): Promise<void> {
+    this.autoTimer?.cancel();
+    await Promise.all(this.runtimes.map((r) => r.stop()));
+    for (const socket of this.sockets.values()) socket.close();
+    this.deps.links.close();
+    this.deps.announce.close();
+  }
+
+  private async startInstances(): Promise<void> {
+    const { deps, config } = this;
+    const log = deps.logger;
+    this.startedAtMs = deps.clock.nowMs();
+
+    const interfaces = new Map<string, InterfaceFacts>();
+    for (const name of new Set(config.instances.map((i) => i.interface))) {
+      try {
+        interfaces.set(name, await deps.readInterface(name));
+      } catch (error) {
+        throw new StartupError(`interface ${name}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+
+    // A crash (SIGKILL) leaves VIPs on the interface: nobody owns them until VRRP says so.
+    const removed = await deps.addresses.removeLeftovers(config.instances.flatMap((i) => i.vips));
+    if (removed.length > 0) {
+      log.warn(
+        { vips: removed.map((v) => v.address) },
+        'removed VIPs left behind by a previous run',
+      );
+    }
+
+    const cloud = config.instances.some((i) => i.mode === 'auto' && i.unicast.peers.length > 0)
+      ? await deps.probeCloud()
+      : false;
+
+    for (const instance of config.instances) {
+      const iface = interfaces.get(instance.interface) as InterfaceFacts;
+      const mode = this.initialMode(instance, cloud);
+      const runtime = new InstanceRuntime({
+        config: instance,
+        primaryAddress: primaryAddressOf(instance, iface),
+        socket: this.socketFor(iface, instance.family, instance),
+        addresses: deps.addresses,
+        announce: deps.announce,
+        clock: deps.clock,
+        logger: log.child({
+          instance: instance.name,
+          vrid: instance.vrid,
+          iface: instance.interface,
+        }),
+        mode,
+      });
+      this.runtimes.push(runtime);
+    }
+
+    for (const [name, iface] of interfaces) {
+      const onIface = this.runtimes.filter((r) => r.config.interface === name);
+      const up = await deps.links
+        .watch(name, (linkUp) => onIface.forEach((r) => r.setLink(linkUp)))
+        .catch((error: unknown) => {
+          log.warn(
+            { err: error, iface: name },
+            'cannot watch the link; assuming its state does not change',
+          );
+          return iface.up;
+        });
+      for (const runtime of onIface) runtime.start(up);
+    }
+    for (const r of this.runtimes) {
+      log.info(
+        {
+          instance: r.name,
+          vrid: r.config.vrid,
+          mode: r.transportMode,
+          priority: r.config.priority,
+        },
+        'instance started',
+      );
+    }
+    if (this.runtimes.some((r) => r.config.mode === 'auto')) this.scheduleAutoCheck();
+  }
+
+  private initialMode(instance: InstanceConfig, cloud: boolean): TransportMode {
+    if (instance.mode !== 'auto') return instance.mode;
+    if (instance.unicast.peers.length === 0) return 'multicast';
+    // Clouds drop multicast: with peers known, unicast from the start.
+    return cloud ? 'unicast' : 'multicast';
+  }
+
+  /** One socket per (interface, family), shared by its instances, demultiplexed by VRID. */
+  private socketFor(
+    iface: InterfaceFacts,
+    family: IpFamily,
+    instance: InstanceConfig,
+  ): AdvertSocket {
+    const key = `${iface.name}/${family}`;
+    const existing = this.sockets.get(key);
+    if (existing !== undefined) return existing;
+    const log = this.deps.logger.child({ component: 'io.socket', iface: iface.name, family });
+    // Unicast-only agents still join the group: mode auto may need it, and it costs nothing.
+    const joinMulticast =
+      instance.mode !== 'unicast' ||
+      this.config.instances.some((i) => i.interface === iface.name && i.mode !== 'unicast');
+    let socket: AdvertSocket;
+    try {
+      socket = this.deps.openSocket(iface, family, joinMulticast);
+    } catch (error) {
+      throw new StartupError(
+        `cannot open a VRRP socket on ${iface.name} (${family}): ${(error as Error).message}` +
+          ' (raw sockets need root or CAP_NET_RAW)',
+        { cause: error },
+      );
+    }
+    socket.on('advert', (received) => {
+      const runtime = this.runtimes.find(
+        (r) =>
+          r.config.interface === iface.name &&
+          r.config.family === family &&
+          r.config.vrid === received.advert.vrid,
+      );
+      if (runtime === undefined) {
+        log.trace(
+          { vrid: received.advert.vrid, src: received.src },
+          'advert for a VRID we do not run',
+        );
+        return;
+      }
+      runtime.receive(received);
+    });
+    socket.on('reject', (reason, detail, src) => {
+      log.debug({ reason, detail, src }, 'packet rejected');
+    });
+    socket.on('error', (error) => log.warn({ err: error }, 'socket error'));
+    this.sockets.set(key, socket);
+    return socket;
+  }
+
+  /** mode auto: multicast silence while a peer is known means multicast does not work here. */
+  private scheduleAutoCheck(): void {
+    const { clock } = this.deps;
+    this.autoTimer = clock.setTimer(clock.nowMs() + AUTO_CHECK_INTERVAL_MS, () => {
+      const now = clock.nowMs();
+      for (const r of this.runtimes) {
+        const { config } = r;
+        if (config.mode !== 'auto' || r.transportMode !== 'multicast') continue;
+        if (config.unicast.peers.length === 0) continue;
+        const heardAt = r.lastMulticastHeardAtMs ?? this.startedAtMs;
+        if (now - heardAt >= config.auto.multicastSilenceMs) {
+          r.setMode(
+            'unicast',
+            `nothing heard on multicast for ${config.auto.multicastSilenceMs} ms`,
+          );
+        }
+      }
+      this.scheduleAutoCheck();
+    });
+  }
+}
+
+function primaryAddressOf(instance: InstanceConfig, iface: InterfaceFacts): string {
+  if (instance.unicast.source !== undefined) return instance.unicast.source;
+  const address = instance.family === 'ipv4' ? iface.ipv4[0] : iface.ipv6LinkLocal;
+  if (address === undefined) {
+    throw new StartupError(
+      `instance ${instance.name}: interface ${iface.name} has no ${instance.family === 'ipv4' ? 'IPv4' : 'IPv6 link-local'} address to send adverts from`,
+    );
+  }
+  return address;
+}
+
+export function multicastGroupOf(family: IpFamily): string {
+  return family === 'ipv4' ? VRRP_MULTICAST_V4 : VRRP_MULTICAST_V6;
+}

@@ -1,0 +1,30 @@
+// The real adapters of a Linux host, wired for the agent.
+import type { Logger } from 'pino';
+import { systemClock } from '../clock.js';
+import { readInterface } from '../io/interface-info.js';
+import { Ipv4VrrpSocket } from '../io/vrrp-socket-v4.js';
+import { Ipv6VrrpSocket } from '../io/vrrp-socket-v6.js';
+import { AddressManager } from '../net/address-manager.js';
+import { createHostAnnouncer } from '../net/announcer.js';
+import { LinkWatcher } from '../net/link-watcher.js';
+import type { AgentDeps } from './agent.js';
+import { probeInstanceMetadata } from '../../cloud/aws/imds-probe.js';
+
+export function createHostDeps(logger: Logger): AgentDeps {
+  return {
+    logger,
+    clock: systemClock,
+    readInterface,
+    openSocket: (iface, family, joinMulticast) => {
+      // The agent only sees InterfaceFacts; the sockets need the full InterfaceInfo.
+      const info = iface as Awaited<ReturnType<typeof readInterface>>;
+      return family === 'ipv4'
+        ? Ipv4VrrpSocket.open({ iface: info, joinMulticast })
+        : Ipv6VrrpSocket.open({ iface: info, joinMulticast });
+    },
+    addresses: new AddressManager({ logger: logger.child({ component: 'net.addresses' }) }),
+    announce: createHostAnnouncer({ logger: logger.child({ component: 'net.announce' }) }),
+    links: new LinkWatcher({ logger }),
+    probeCloud: () => probeInstanceMetadata(logger.child({ component: 'cloud.probe' })),
+  };
+}

@@ -1,0 +1,259 @@
+// One VRRP instance at run time: the pure core behind its driver, and the execution of the
+// core's actions on the adapters (socket, addresses, announcements) in the order given.
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { InstanceConfig } from '../config/schema.js';
+import { toRouterConfig } from '../config/to-router-config.js';
+import { InstanceDriver } from '../instance-driver.js';
+import type { ReceivedAdvert } from '../vrrp/codec/types.js';
+import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
+import { VirtualRouter } from '../vrrp/router.js';
+import type { LastTransition, VrrpAction, VrrpState } from '../vrrp/types.js';
+import type { AddressPort, AdvertSocket, AnnouncePort, Vip } from './ports.js';
+
+export type TransportMode = 'multicast' | 'unicast';
+
+export interface InstanceDeps {
+  readonly config: InstanceConfig;
+  /** Source of our adverts and our identity in ties. */
+  readonly primaryAddress: string;
+  readonly socket: AdvertSocket;
+  readonly addresses: AddressPort;
+  readonly announce: AnnouncePort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly mode: TransportMode;
+}
+
+export interface InstanceCounters {
+  advertsSent: number;
+  advertsReceived: number;
+  readonly dropped: Map<string, number>;
+  addressErrors: number;
+}
+
+export interface InstanceStatus {
+  readonly name: string;
+  readonly vrid: number;
+  readonly interface: string;
+  readonly state: VrrpState;
+  readonly mode: TransportMode;
+  readonly basePriority: number;
+  readonly effectivePriority: number;
+  readonly masterAddress: string | undefined;
+  readonly lastTransition: LastTransition | undefined;
+  readonly counters: {
+    readonly advertsSent: number;
+    readonly advertsReceived: number;
+    readonly dropped: Record<string, number>;
+    readonly addressErrors: number;
+  };
+}
+
+export class InstanceRuntime {
+  readonly driver: InstanceDriver;
+  readonly counters: InstanceCounters = {
+    advertsSent: 0,
+    advertsReceived: 0,
+    dropped: new Map(),
+    addressErrors: 0,
+  };
+  private mode: TransportMode;
+  private readonly vipByAddress: Map<string, Vip>;
+  private readonly peers: ReadonlySet<string>;
+  /** Address changes run one after another, so an add and a remove never race. */
+  private ops: Promise<void> = Promise.resolve();
+  private readonly warned = new Set<string>();
+  private lastMulticastHeardMs: number | undefined;
+
+  constructor(private readonly deps: InstanceDeps) {
+    const { config } = deps;
+    this.mode = deps.mode;
+    this.vipByAddress = new Map(config.vips.map((v) => [v.address, v]));
+    this.peers = new Set(config.unicast.peers);
+    const router = new VirtualRouter(toRouterConfig(config, deps.primaryAddress));
+    this.driver = new InstanceDriver(router, deps.clock, (action) => this.execute(action));
+  }
+
+  get name(): string {
+    return this.deps.config.name;
+  }
+
+  get config(): InstanceConfig {
+    return this.deps.config;
+  }
+
+  get transportMode(): TransportMode {
+    return this.mode;
+  }
+
+  /** When we last heard another router's advert on the multicast group (for mode auto). */
+  get lastMulticastHeardAtMs(): number | undefined {
+    return this.lastMulticastHeardMs;
+  }
+
+  setMode(mode: TransportMode, why: string): void {
+    if (mode === this.mode) return;
+    this.deps.logger.warn({ from: this.mode, to: mode, why }, 'transport mode switched');
+    this.mode = mode;
+  }
+
+  start(linkUp: boolean): void {
+    if (!linkUp) this.driver.feed({ type: 'interface', up: false });
+    this.driver.feed({ type: 'startup' });
+  }
+
+  setLink(up: boolean): void {
+    this.deps.logger.warn({ up }, up ? 'link up' : 'link down');
+    this.driver.feed({ type: 'interface', up });
+  }
+
+  /** An advert for our VRID from the socket: apply the unicast peer policy, then the core. */
+  receive(received: ReceivedAdvert): void {
+    const { config } = this.deps;
+    if (
+      this.mode === 'unicast' &&
+      !config.unicast.acceptUnknownPeers &&
+      !this.peers.has(received.src)
+    ) {
+      this.drop('not-a-peer', received.src);
+      return;
+    }
+    this.counters.advertsReceived++;
+    if (received.dst === VRRP_MULTICAST_V4 || received.dst === VRRP_MULTICAST_V6) {
+      this.lastMulticastHeardMs = this.deps.clock.nowMs();
+    }
+    this.driver.feed({ type: 'advert', src: received.src, advert: received.advert });
+  }
+
+  /** Graceful stop: priority 0 if MASTER (§6.4.3), VIPs removed; resolves when done. */
+  async stop(): Promise<void> {
+    this.driver.feed({ type: 'shutdown' });
+    this.driver.stop();
+    this.deps.announce.stopped(this.name);
+    await this.ops;
+  }
+
+  status(): InstanceStatus {
+    const snap = this.driver.router.snapshot();
+    return {
+      name: this.name,
+      vrid: this.deps.config.vrid,
+      interface: this.deps.config.interface,
+      state: snap.state,
+      mode: this.mode,
+      basePriority: snap.basePriority,
+      effectivePriority: snap.effectivePriority,
+      masterAddress: snap.masterAddress,
+      lastTransition: snap.lastTransition,
+      counters: {
+        advertsSent: this.counters.advertsSent,
+        advertsReceived: this.counters.advertsReceived,
+        dropped: Object.fromEntries(this.counters.dropped),
+        addressErrors: this.counters.addressErrors,
+      },
+    };
+  }
+
+  drop(reason: string, src: string | undefined): void {
+    this.counters.dropped.set(reason, (this.counters.dropped.get(reason) ?? 0) + 1);
+    // The same sender usually repeats every interval: warn once, then count quietly.
+    const key = `${reason}|${src ?? ''}`;
+    if (this.warned.has(key)) {
+      this.deps.logger.debug({ reason, src }, 'advert dropped');
+    } else {
+      this.warned.add(key);
+      this.deps.logger.warn({ reason, src }, 'advert dropped (further ones from it are counted)');
+    }
+  }
+
+  private destinations(): readonly string[] {
+    if (this.mode === 'unicast') return this.deps.config.unicast.peers;
+    return [this.deps.config.family === 'ipv4' ? VRRP_MULTICAST_V4 : VRRP_MULTICAST_V6];
+  }
+
+  private vipsOf(addresses: readonly string[]): Vip[] {
+    return addresses.flatMap((a) => {
+      const vip = this.vipByAddress.get(a);
+      return vip === undefined ? [] : [vip];
+    });
+  }
+
+  private enqueue(what: string, op: () => Promise<void>): void {
+    this.ops = this.ops.then(op).catch((error: unknown) => {
+      this.counters.addressErrors++;
+      this.deps.logger.error({ err: error }, `${what} failed`);
+    });
+  }
+
+  private execute(action: VrrpAction): void {
+    const { logger, socket, addresses, announce, config } = this.deps;
+    switch (action.type) {
+      case 'transition':
+        logger.info(
+          {
+            event: 'transition',
+            from: action.from,
+            to: action.to,
+            reason: action.reason,
+            priority: action.priority,
+          },
+          `${action.from.toUpperCase()} -> ${action.to.toUpperCase()} (${action.reason})`,
+        );
+        return;
+      case 'send-advert':
+        socket.send(action.advert, this.deps.primaryAddress, this.destinations());
+        this.counters.advertsSent++;
+        return;
+      case 'add-vips': {
+        const vips = this.vipsOf(action.vips);
+        this.enqueue('adding VIPs', async () => {
+          await Promise.all(vips.map((v) => addresses.add(v)));
+          logger.info({ event: 'vips-added', vips: action.vips }, 'VIPs added');
+        });
+        return;
+      }
+      case 'del-vips': {
+        const vips = this.vipsOf(action.vips);
+        announce.stopped(this.name);
+        this.enqueue('removing VIPs', async () => {
+          await Promise.all(vips.map((v) => addresses.remove(v)));
+          logger.info({ event: 'vips-removed', vips: action.vips }, 'VIPs removed');
+        });
+        return;
+      }
+      case 'send-garp': {
+        // After the add above has completed: a GARP for an address not yet on the interface
+        // would announce nothing (LAB.md).
+        const vips = this.vipsOf(action.vips);
+        this.enqueue('announcing VIPs', async () => {
+          announce.becameMaster(this.name, vips, config.garp);
+        });
+        return;
+      }
+      case 'cloud-claim':
+      case 'cloud-release':
+        // Cloud targets arrive with the cloud issue; nothing to drive yet.
+        logger.debug({ event: action.type }, 'no cloud targets configured');
+        return;
+      case 'advert-dropped':
+        this.drop(action.reason, action.src);
+        return;
+      case 'advert-anomaly': {
+        const key = `anomaly|${action.reason}|${action.src}`;
+        if (!this.warned.has(key)) {
+          this.warned.add(key);
+          logger.warn(
+            { reason: action.reason, src: action.src },
+            'advert accepted with an anomaly',
+          );
+        }
+        return;
+      }
+      default: {
+        const never: never = action;
+        throw new Error(`unhandled action ${JSON.stringify(never)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+// What the daemon needs from its adapters. The adapters in io/ and net/ implement these; tests
+// may substitute fakes.
+import type { ReceivedAdvert, RejectReason, VrrpAdvert } from '../vrrp/codec/types.js';
+
+export interface Vip {
+  readonly address: string;
+  readonly prefixLength: number;
+  readonly device: string;
+  readonly label?: string | undefined;
+}
+
+/** One raw socket: an interface and an address family. */
+export interface AdvertSocket {
+  send(advert: VrrpAdvert, src: string, destinations: readonly string[]): void;
+  on(event: 'advert', listener: (received: ReceivedAdvert) => void): unknown;
+  on(
+    event: 'reject',
+    listener: (
+      reason: RejectReason | 'own-packet',
+      detail: string,
+      src: string | undefined,
+    ) => void,
+  ): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  close(): void;
+}
+
+export interface AddressPort {
+  add(vip: Vip): Promise<void>;
+  remove(vip: Vip): Promise<void>;
+  removeLeftovers(vips: readonly Vip[]): Promise<Vip[]>;
+}
+
+export interface GarpSettings {
+  readonly masterDelayMs: number;
+  readonly masterRepeat: number;
+  readonly masterRefreshMs: number;
+  readonly masterRefreshRepeat: number;
+  readonly intervalMs: number;
+}
+
+export interface AnnouncePort {
+  /** Start announcing (GARP / unsolicited NA) the VIPs of `key` on the MASTER schedule. */
+  becameMaster(key: string, vips: readonly Vip[], settings: GarpSettings): void;
+  stopped(key: string): void;
+  close(): void;
+}
+
+export interface LinkPort {
+  /** Resolves with the link's current state; calls onChange on every later change. */
+  watch(ifname: string, onChange: (up: boolean) => void): Promise<boolean>;
+  close(): void;
+}

@@ -1,0 +1,55 @@
+// The part of raw-socket 1.8.1's API floatd uses, typed (the package ships no types).
+// Quirks worth knowing (raw-socket's index.js / src/raw.cc):
+// - send() is queued and done when the fd is writable; errors arrive in the callback.
+// - send() after close() silently opens a NEW fd without our options: never send after close.
+// - recvfrom only (no recvmsg): no ancillary data (IPv6 hop limit, destination address).
+// - a receive error is emitted as 'error' and the socket stays open; a poll error is emitted
+//   as 'error' and the socket closes itself ('close' follows).
+// - 'message' buffers are slices of one shared receive buffer: copy what must outlive the call.
+import { createRequire } from 'node:module';
+
+export type RawFamily = 'ipv4' | 'ipv6';
+
+export interface RawSocket {
+  send(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    address: string,
+    afterSend: (error: Error | null | undefined, bytes?: number) => void,
+  ): RawSocket;
+  setOption(level: number, option: number, value: number): void;
+  setOption(level: number, option: number, value: Buffer, length: number): void;
+  on(event: 'message', listener: (buffer: Buffer, source: string) => void): RawSocket;
+  on(event: 'error', listener: (error: Error) => void): RawSocket;
+  on(event: 'close', listener: () => void): RawSocket;
+  close(): RawSocket;
+}
+
+interface RawSocketModule {
+  createSocket(options: {
+    protocol: number;
+    addressFamily: number;
+    bufferSize?: number;
+  }): RawSocket;
+  readonly AddressFamily: { readonly IPv4: number; readonly IPv6: number };
+}
+
+const require = createRequire(import.meta.url);
+let loaded: RawSocketModule | undefined;
+
+/** Loaded on first use, so importing io/ does not need the native build. */
+function rawSocketModule(): RawSocketModule {
+  loaded ??= require('raw-socket') as RawSocketModule;
+  return loaded;
+}
+
+/** A SOCK_RAW socket for `protocol`. Throws (e.g. EPERM without CAP_NET_RAW). */
+export function openRawSocket(family: RawFamily, protocol: number, bufferSize: number): RawSocket {
+  const mod = rawSocketModule();
+  return mod.createSocket({
+    protocol,
+    addressFamily: family === 'ipv4' ? mod.AddressFamily.IPv4 : mod.AddressFamily.IPv6,
+    bufferSize,
+  });
+}

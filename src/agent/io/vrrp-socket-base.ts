@@ -1,0 +1,188 @@
+// What the IPv4 and IPv6 VRRP sockets share: events, counters, the send loop, and making sure
+// nothing a socket or a peer does can throw into the caller or crash the process.
+import { EventEmitter } from 'node:events';
+
+import { formatIp, parseIp, REJECT_REASONS } from '../vrrp/codec/index.js';
+import type {
+  DecodeResult,
+  ReceivedAdvert,
+  RejectReason,
+  VrrpAdvert,
+} from '../vrrp/codec/index.js';
+import { VrrpSendError, VrrpSocketError } from './errors.js';
+import type { InterfaceInfo } from './interface-info.js';
+import type { RawSocket } from './raw-socket.js';
+
+export type TransportRejectReason = RejectReason | 'own-packet';
+
+export interface VrrpSocketCounters {
+  /** Packets the kernel accepted (one per destination). */
+  readonly sent: number;
+  readonly sendErrors: number;
+  /** Adverts decoded and emitted. */
+  readonly received: number;
+  readonly receiveErrors: number;
+  readonly rejected: Readonly<Record<TransportRejectReason, number>>;
+}
+
+export interface VrrpSocketEvents {
+  advert: [received: ReceivedAdvert];
+  reject: [reason: TransportRejectReason, detail: string, src: string | undefined];
+  error: [error: Error];
+}
+
+/** A received buffer's fate: decoded, or rejected (the source, when known, for the log). */
+export type ReceiveResult = DecodeResult<ReceivedAdvert>;
+
+// raw-socket reports strerror text only; EAGAIN after a spurious wake-up is not an error.
+const SPURIOUS_RECEIVE = /temporarily unavailable/i;
+
+function canonical(address: string): string {
+  try {
+    return formatIp(parseIp(address));
+  } catch {
+    return address;
+  }
+}
+
+export abstract class VrrpSocketBase extends EventEmitter<VrrpSocketEvents> {
+  private closed = false;
+  private ownAddresses = new Set<string>();
+  private sentCount = 0;
+  private sendErrorCount = 0;
+  private receivedCount = 0;
+  private receiveErrorCount = 0;
+  private readonly rejectedCounts = Object.fromEntries(
+    [...REJECT_REASONS, 'own-packet'].map((r) => [r, 0]),
+  ) as Record<TransportRejectReason, number>;
+
+  protected constructor(
+    protected readonly raw: RawSocket,
+    protected iface: InterfaceInfo,
+  ) {
+    super();
+    this.setOwnAddresses(iface);
+    raw.on('message', (buffer, source) => this.handleMessage(buffer, source));
+    raw.on('error', (error) => this.handleSocketError(error));
+    raw.on('close', () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.report(new VrrpSocketError(`VRRP socket on ${this.iface.name} closed unexpectedly`));
+    });
+  }
+
+  /** Addresses changed (e.g. a new link-local): own-packet detection follows. */
+  updateInterface(iface: InterfaceInfo): void {
+    this.iface = iface;
+    this.setOwnAddresses(iface);
+  }
+
+  get counters(): VrrpSocketCounters {
+    return {
+      sent: this.sentCount,
+      sendErrors: this.sendErrorCount,
+      received: this.receivedCount,
+      receiveErrors: this.receiveErrorCount,
+      rejected: { ...this.rejectedCounts },
+    };
+  }
+
+  /**
+   * One packet per destination (v3's checksum covers the destination: RFC 5798 §5.2.8).
+   * Never throws: failures are counted and emitted as 'error' (VrrpSendError).
+   */
+  send(advert: VrrpAdvert, src: string, destinations: readonly string[]): void {
+    for (const dst of destinations) {
+      if (this.closed) {
+        // raw-socket would silently open a fresh, unconfigured fd.
+        this.sendFailed(new VrrpSendError(dst, 'the socket is closed'));
+        continue;
+      }
+      let packet: Buffer;
+      try {
+        packet = this.encode(advert, src, dst);
+      } catch (error) {
+        this.sendFailed(new VrrpSendError(dst, (error as Error).message, { cause: error }));
+        continue;
+      }
+      try {
+        this.raw.send(packet, 0, packet.length, this.sendAddress(dst), (error) => {
+          if (error) this.sendFailed(new VrrpSendError(dst, error.message, { cause: error }));
+          else this.sentCount++;
+        });
+      } catch (error) {
+        this.sendFailed(new VrrpSendError(dst, (error as Error).message, { cause: error }));
+      }
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.raw.close();
+    } catch {
+      // already closed by raw-socket after a poll error
+    }
+  }
+
+  /** The whole packet for `dst` (IP header included: both sockets use HDRINCL). May throw. */
+  protected abstract encode(advert: VrrpAdvert, src: string, dst: string): Buffer;
+  /** The address given to sendto(). */
+  protected abstract sendAddress(dst: string): string;
+  /** Decode what recvfrom() returned; `source` is recvfrom's address. Must not throw. */
+  protected abstract decode(buffer: Buffer, source: string): ReceiveResult;
+  /** Our addresses of this family on the interface. */
+  protected abstract ownAddressesOf(iface: InterfaceInfo): readonly string[];
+
+  private setOwnAddresses(iface: InterfaceInfo): void {
+    this.ownAddresses = new Set(this.ownAddressesOf(iface).map(canonical));
+  }
+
+  private handleMessage(buffer: Buffer, source: string): void {
+    if (this.closed) return;
+    const src = source === '' ? undefined : canonical(source);
+    if (src !== undefined && this.ownAddresses.has(src)) {
+      this.rejected('own-packet', `from our own address ${src}`, src);
+      return;
+    }
+    let result: ReceiveResult;
+    try {
+      result = this.decode(buffer, source);
+    } catch (error) {
+      // Decoders never throw by contract; a bug here must not take the agent down.
+      this.receiveErrorCount++;
+      this.report(new VrrpSocketError(`decoding a packet from ${source}`, { cause: error }));
+      return;
+    }
+    if (!result.ok) {
+      this.rejected(result.reason, result.detail, src);
+      return;
+    }
+    this.receivedCount++;
+    this.emit('advert', result.value);
+  }
+
+  private rejected(reason: TransportRejectReason, detail: string, src: string | undefined): void {
+    this.rejectedCounts[reason]++;
+    this.emit('reject', reason, detail, src);
+  }
+
+  private handleSocketError(error: Error): void {
+    this.receiveErrorCount++;
+    if (SPURIOUS_RECEIVE.test(error.message)) return;
+    this.report(
+      new VrrpSocketError(`VRRP socket on ${this.iface.name}: ${error.message}`, { cause: error }),
+    );
+  }
+
+  private sendFailed(error: VrrpSendError): void {
+    this.sendErrorCount++;
+    this.report(error);
+  }
+
+  /** 'error' without a listener would throw (EventEmitter): counted either way, never fatal. */
+  private report(error: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+}

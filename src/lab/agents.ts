@@ -1,0 +1,195 @@
+// Agents in a lab host: floatd (from this package) and keepalived (Debian's), and a neutral
+// observer of VIP moves (the kernel's own address events) that times both the same way.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { floatdCommand, PACKAGE_ROOT } from '../agent/cli/self-command.js';
+import type { LabHost } from './lab.js';
+import type { LabProcess } from './lab-process.js';
+
+export interface TransitionLog {
+  /** Wall-clock ms (pino's `time`). */
+  readonly atMs: number;
+  readonly instance: string;
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+}
+
+export function labTempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'floatd-lab-'));
+}
+
+export class FloatdAgent {
+  constructor(
+    readonly host: LabHost,
+    readonly proc: LabProcess,
+    readonly configPath: string,
+  ) {}
+
+  /** JSON log lines of the agent. */
+  logs(): Record<string, unknown>[] {
+    return this.proc
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
+  }
+
+  transitions(): TransitionLog[] {
+    return this.logs()
+      .filter((l) => l.event === 'transition')
+      .map((l) => ({
+        atMs: Number(l.time),
+        instance: String(l.instance),
+        from: String(l.from),
+        to: String(l.to),
+        reason: String(l.reason),
+      }));
+  }
+
+  state(instance?: string): string | undefined {
+    const mine = this.transitions().filter(
+      (t) => instance === undefined || t.instance === instance,
+    );
+    return mine.at(-1)?.to;
+  }
+
+  /** Wait for a transition into `to` that happened after `afterMs`. */
+  async waitForState(to: string, timeoutMs = 15_000, afterMs = 0): Promise<TransitionLog> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.transitions().find((t) => t.to === to && t.atMs >= afterMs);
+      if (hit !== undefined) return hit;
+      if (!this.proc.running) {
+        throw new Error(`floatd on ${this.host.name} exited before ${to}:\n${this.proc.output()}`);
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `floatd on ${this.host.name}: not ${to} within ${timeoutMs} ms:\n${this.proc.output()}`,
+        );
+      }
+      await sleep(20);
+    }
+  }
+}
+
+/** Start floatd in `host` with a YAML configuration. Resolves once it logged "floatd running". */
+export async function startFloatd(
+  host: LabHost,
+  yaml: string,
+  dir = labTempDir(),
+): Promise<FloatdAgent> {
+  const configPath = join(dir, `floatd-${host.name}.yaml`);
+  writeFileSync(configPath, yaml);
+  const { cmd, args } = floatdCommand(['run', '-c', configPath, '--log-format', 'json']);
+  const proc = host.spawn(cmd, args, {}, PACKAGE_ROOT);
+  const agent = new FloatdAgent(host, proc, configPath);
+  await proc.waitForOutput(/"msg":"floatd running"/, 20_000);
+  return agent;
+}
+
+export class KeepalivedAgent {
+  constructor(
+    readonly host: LabHost,
+    readonly proc: LabProcess,
+    readonly configPath: string,
+  ) {}
+
+  /** keepalived's console log lines. */
+  log(): string {
+    return this.proc.output();
+  }
+
+  async waitForLog(pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+    await this.proc.waitForOutput(pattern, timeoutMs);
+  }
+}
+
+/** Start keepalived (VRRP only) in `host`, logging to the console, with its own pid files. */
+export async function startKeepalived(
+  host: LabHost,
+  conf: string,
+  dir = labTempDir(),
+): Promise<KeepalivedAgent> {
+  const base = join(dir, `keepalived-${host.name}`);
+  const configPath = `${base}.conf`;
+  writeFileSync(configPath, conf);
+  const proc = host.spawn('keepalived', [
+    '-n', // stay in the foreground
+    '-l', // log to the console
+    '-D', // detailed log
+    '-P', // VRRP only
+    '-f',
+    configPath,
+    '-p',
+    `${base}.pid`,
+    '-r',
+    `${base}-vrrp.pid`,
+    '-c',
+    `${base}-checkers.pid`,
+  ]);
+  const agent = new KeepalivedAgent(host, proc, configPath);
+  await proc.waitForOutput(/Entering BACKUP STATE|Entering MASTER STATE/, 20_000);
+  return agent;
+}
+
+export interface AddressEvent {
+  /** Wall-clock ms, from `ip -ts monitor`. */
+  readonly atMs: number;
+  readonly added: boolean;
+  readonly address: string;
+}
+
+/**
+ * The kernel's own record of addresses coming and going in a host (`ip -ts monitor address`):
+ * the same yardstick for floatd and keepalived.
+ */
+export class AddressWatch {
+  private constructor(readonly proc: LabProcess) {}
+
+  static async start(host: LabHost): Promise<AddressWatch> {
+    const proc = host.spawn('ip', ['-ts', '-o', 'monitor', 'address']);
+    await sleep(150); // the monitor subscribes asynchronously
+    return new AddressWatch(proc);
+  }
+
+  events(): AddressEvent[] {
+    const out: AddressEvent[] = [];
+    for (const line of this.proc.output().split('\n')) {
+      // [2026-11-25T11:00:00.123456] Deleted 2: eth0    inet 10.99.7.100/24 scope global ...
+      const m = /^\[([0-9T:.-]+)\]\s+(Deleted\s+)?\d+:\s+\S+\s+inet6?\s+([0-9a-f.:]+)\//.exec(line);
+      if (m === null) continue;
+      out.push({
+        atMs: Date.parse(m[1] as string) /* local time, as ip prints it */,
+        added: m[2] === undefined,
+        address: m[3] as string,
+      });
+    }
+    return out;
+  }
+
+  async waitForAdd(address: string, afterMs: number, timeoutMs = 15_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.events().find((e) => e.added && e.address === address && e.atMs >= afterMs);
+      if (hit !== undefined) return hit.atMs;
+      if (Date.now() > deadline) throw new Error(`${address} not added within ${timeoutMs} ms`);
+      await sleep(20);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.proc.kill('SIGTERM');
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
