@@ -14,7 +14,8 @@ const USAGE = `Usage: floatd demo [--interval-ms MS]
 A live failover demo (needs root: it creates network namespaces, then removes them):
   h1 and h2 run floatd (VRRP v3, priorities 150 and 100) for one VIP; h3 pings the VIP.
   1. h1 becomes MASTER and holds the VIP.
-  2. h1 is killed (SIGKILL): h2 takes over after Master_Down_Interval; pings resume.
+  2. h1 dies (floatd SIGKILLed, cable pulled): h2 takes over after Master_Down_Interval;
+     the client's pings resume.
   3. h1 comes back and preempts h2 (Skew_Time after hearing it).
   4. h1 is stopped (SIGTERM): it sends priority 0, h2 takes over after its Skew_Time.
 
@@ -135,32 +136,39 @@ class Demo {
       `h1 is MASTER (${first.reason}); VIP on h1: ${await h1.hasAddress(vip)}, on h2: ${await h2.hasAddress(vip)}`,
     );
 
-    const ping = client.spawn('ping', ['-n', '-O', '-i', '0.1', '-W', '1', vip]);
+    // -D: a timestamp per line, so reply gaps are measured on the client's own clock.
+    const ping = client.spawn('ping', ['-n', '-D', '-O', '-i', '0.1', '-W', '1', vip]);
     await this.waitForReplies(ping, 5);
     this.say(
       `client: pings to ${vip} answered (MAC ${await client.neighbourMac(vip)} = h1 ${await h1.mac()})`,
     );
 
     const killedAt = Date.now();
-    this.say('== SIGKILL h1');
-    await a1.proc.kill('SIGKILL');
+    this.say('== h1 dies: floatd SIGKILLed, cable pulled');
+    await Promise.all([a1.proc.kill('SIGKILL'), h1.disconnect()]);
     const takeover = await a2.waitForState('master', 3 * mdi, killedAt);
     this.say(
-      `h2 is MASTER (${takeover.reason}) ${takeover.atMs - killedAt} ms after the kill (theory: at most ${mdi.toFixed(0)} ms after h1's last advert)`,
+      `h2 is MASTER (${takeover.reason}) ${takeover.atMs - killedAt} ms after h1 died (theory: ` +
+        `Master_Down_Interval ${mdi.toFixed(0)} ms after h1's last advert, up to one interval before)`,
     );
-    const resumed = await this.waitForReplies(ping, 3, killedAt);
+    await this.waitForReplies(ping, 3, killedAt);
+    const gap = replyGap(ping, killedAt);
     this.say(
-      `client: pings answered again ${resumed - killedAt} ms after the kill; ${lostReplies(ping)} lost so far; ` +
-        `VIP MAC now ${await client.neighbourMac(vip)} = h2 ${await h2.mac()}`,
+      `client: pings answered again ${gap.resumedAfterMs} ms after h1 died (${gap.unanswered} ` +
+        `unanswered); VIP MAC now ${await client.neighbourMac(vip)} = h2 ${await h2.mac()}`,
     );
 
     await sleep(2 * this.intervalMs);
     const restartAt = Date.now();
-    this.say('== h1 restarts (its VIP, left behind by the kill, is cleaned up first)');
+    this.say(
+      '== h1 comes back: cable in, floatd started (it first removes the VIP the crash left)',
+    );
+    await h1.reconnect();
     a1 = await startFloatd(h1, yaml(150), dir);
     const preempt = await a1.waitForState('master', 3 * mdi, restartAt);
     this.say(
-      `h1 is MASTER again (${preempt.reason}) ${preempt.atMs - restartAt} ms after its restart; h2 is ${await this.stateText(a2)}`,
+      `h1 is MASTER again (${preempt.reason}) ${preempt.atMs - restartAt} ms after the restart ` +
+        `command (process start included); h2 is ${await this.stateText(a2)}`,
     );
 
     await sleep(2 * this.intervalMs);
@@ -169,12 +177,19 @@ class Demo {
     const stopped = a1.proc.kill('SIGTERM');
     const handover = await a2.waitForState('master', 3 * mdi, stopAt);
     this.say(
-      `h2 is MASTER (${handover.reason}) ${handover.atMs - stopAt} ms after the SIGTERM (theory: Skew_Time ${skewTimeMs(3, 100, this.cs).toFixed(1)} ms)`,
+      `h2 is MASTER (${handover.reason}) ${handover.atMs - stopAt} ms after the SIGTERM ` +
+        `(theory: Skew_Time ${skewTimeMs(3, 100, this.cs).toFixed(1)} ms)`,
     );
     this.say(
-      `h1 exited with status ${await stopped}; VIP on h1: ${await h1.hasAddress(vip)}, on h2: ${await h2.hasAddress(vip)}`,
+      `h1 exited with status ${await stopped}; VIP on h1: ${await h1.hasAddress(vip)}, ` +
+        `on h2: ${await h2.hasAddress(vip)}`,
     );
     await this.waitForReplies(ping, 3, stopAt);
+    const stopGap = replyGap(ping, stopAt);
+    this.say(
+      `client: pings answered again ${stopGap.resumedAfterMs} ms after the SIGTERM ` +
+        `(${stopGap.unanswered} unanswered)`,
+    );
     await ping.kill('SIGINT');
     this.say(`client: ${countReplies(ping)} replies, ${lostReplies(ping)} pings unanswered in all`);
     return EXIT.ok;
@@ -198,6 +213,39 @@ class Demo {
       await sleep(10);
     }
   }
+}
+
+interface PingLine {
+  readonly atMs: number;
+  readonly answered: boolean;
+}
+
+/** ping -D -O lines: "[1764069000.123456] 64 bytes from ..." or "[...] no answer yet for ...". */
+function pingLines(ping: LabProcess): PingLine[] {
+  const out: PingLine[] = [];
+  for (const line of ping.output().split('\n')) {
+    const m = /^\[(\d+\.\d+)\] (.*)$/.exec(line);
+    if (m === null) continue;
+    const rest = m[2] ?? '';
+    if (rest.includes('bytes from')) out.push({ atMs: Number(m[1]) * 1000, answered: true });
+    else if (rest.includes('no answer yet'))
+      out.push({ atMs: Number(m[1]) * 1000, answered: false });
+  }
+  return out;
+}
+
+/** Since `sinceMs`: when replies came back after the first unanswered ping, and how many were lost. */
+function replyGap(
+  ping: LabProcess,
+  sinceMs: number,
+): { resumedAfterMs: number; unanswered: number } {
+  const lines = pingLines(ping).filter((l) => l.atMs >= sinceMs);
+  const firstLoss = lines.findIndex((l) => !l.answered);
+  const resumed = lines.slice(Math.max(0, firstLoss)).find((l) => l.answered);
+  return {
+    resumedAfterMs: Math.round((resumed?.atMs ?? sinceMs) - sinceMs),
+    unanswered: lines.filter((l) => !l.answered).length,
+  };
 }
 
 function countReplies(ping: LabProcess): number {

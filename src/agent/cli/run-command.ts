@@ -23,6 +23,7 @@ Options:
 
 Signals: SIGTERM and SIGINT stop gracefully: a MASTER sends a priority-0 advert so a backup
 takes over within its Skew_Time, then removes its VIPs. A second signal exits at once.
+SIGUSR1 logs the status of every instance and socket (states, counters, drops by reason).
 
 ${EXIT_CODES_HELP}`;
 
@@ -127,6 +128,8 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    // Like keepalived's SIGUSR1 data dump: the full status, as one log line.
+    process.on('SIGUSR1', () => logger.info({ event: 'status', status: agent.status() }, 'status'));
     process.on('SIGHUP', () =>
       logger.warn('SIGHUP: reload is not supported yet; restart to apply a new configuration'),
     );

@@ -38,6 +38,17 @@ export class StartupError extends FloatdError {
   }
 }
 
+export interface AgentStatus {
+  readonly instances: InstanceStatus[];
+  readonly sockets: {
+    readonly socket: string;
+    readonly sent: number;
+    readonly sendErrors: number;
+    readonly received: number;
+    readonly rejected: Record<string, number>;
+  }[];
+}
+
 /** How often mode auto re-checks multicast silence. */
 const AUTO_CHECK_INTERVAL_MS = 1000;
 
@@ -64,8 +75,22 @@ export class Agent {
     return agent;
   }
 
-  status(): InstanceStatus[] {
-    return this.runtimes.map((r) => r.status());
+  status(): AgentStatus {
+    return {
+      instances: this.runtimes.map((r) => r.status()),
+      sockets: [...this.sockets].map(([key, socket]) => {
+        const c = socket.counters;
+        // Only the reasons that happened: a status line stays readable.
+        const rejected = Object.fromEntries(Object.entries(c.rejected).filter(([, n]) => n > 0));
+        return {
+          socket: key,
+          sent: c.sent,
+          sendErrors: c.sendErrors,
+          received: c.received,
+          rejected,
+        };
+      }),
+    };
   }
 
   /** Graceful stop: each MASTER sends priority 0 and removes its VIPs; sockets close. */

@@ -23,6 +23,13 @@ export interface AdvertSocket {
   ): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   close(): void;
+  /** What the socket sent, received and rejected (by reason), for status and metrics. */
+  readonly counters: {
+    readonly sent: number;
+    readonly sendErrors: number;
+    readonly received: number;
+    readonly rejected: Readonly<Record<string, number>>;
+  };
 }
 
 export interface AddressPort {

@@ -1,0 +1,85 @@
+// Runs the net adapter INSIDE a lab host (`ip netns exec NS node --import tsx net-probe.ts ...`):
+// `ip`, arping and raw sockets act on the current network namespace. Prints one JSON object per
+// line on stdout; times are wall-clock ms (comparable with tcpdump -tt on another host).
+//   addr add|remove|present|leftovers '<Vip JSON or Vip[] JSON>'
+//   announce '<Vip[] JSON>'     one round (GARP / unsolicited NA), waits for arping to finish
+//   link DEV                      watch DEV until killed
+import { pino } from 'pino';
+import { AddressManager } from '../../../src/agent/net/address-manager.js';
+import { ArpingSender, GarpScheduler } from '../../../src/agent/net/garp.js';
+import { LinkWatcher } from '../../../src/agent/net/link-watcher.js';
+import { NeighbourAdvertSender } from '../../../src/agent/net/unsolicited-na.js';
+import type { Vip } from '../../../src/agent/net/vip.js';
+
+const logger = pino({ level: 'warn' }, pino.destination(2));
+const wallMs = (): number => performance.timeOrigin + performance.now();
+const print = (o: object): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function addr(op: string, json: string): Promise<void> {
+  const manager = new AddressManager({ logger });
+  const arg = JSON.parse(json) as Vip | Vip[];
+  const one = (): Vip => arg as Vip;
+  switch (op) {
+    case 'add':
+      await manager.add(one());
+      return print({ event: 'added' });
+    case 'remove':
+      await manager.remove(one());
+      return print({ event: 'removed' });
+    case 'present':
+      return print({ event: 'present', present: await manager.present(one()) });
+    case 'leftovers':
+      return print({ event: 'leftovers', removed: await manager.removeLeftovers(arg as Vip[]) });
+    default:
+      throw new Error(`unknown addr op ${op}`);
+  }
+}
+
+async function announce(json: string): Promise<void> {
+  const arping = new ArpingSender({ logger });
+  const na = new NeighbourAdvertSender({ logger });
+  na.open(); // at startup, as createHostAnnouncer does: not part of the failover latency
+  const scheduler = new GarpScheduler({ logger, senders: { ipv4: arping, ipv6: na } });
+  const settings = {
+    masterDelayMs: 0,
+    masterRepeat: 1,
+    masterRefreshMs: 0,
+    masterRefreshRepeat: 0,
+    intervalMs: 0,
+  };
+  const atMs = wallMs();
+  scheduler.becameMaster('probe', JSON.parse(json) as Vip[], settings);
+  print({ event: 'sent', atMs, returnedAfterMs: wallMs() - atMs, arping: arping.load });
+  // arping lives ~1 s after its frame; the NA send completes on the next writable event.
+  const deadline = Date.now() + 5000;
+  while (arping.load.running > 0 && Date.now() < deadline) await sleep(20);
+  await sleep(100);
+  print({ event: 'done', arping: arping.load });
+  scheduler.close();
+}
+
+async function link(dev: string): Promise<void> {
+  const watcher = new LinkWatcher({ logger });
+  const up = await watcher.watch(dev, (nowUp) =>
+    print({ event: 'change', up: nowUp, atMs: wallMs() }),
+  );
+  print({ event: 'initial', up });
+  process.once('SIGTERM', () => {
+    watcher.close();
+    process.exit(0);
+  });
+}
+
+const [mode, ...args] = process.argv.slice(2);
+const main = async (): Promise<void> => {
+  if (mode === 'addr') return addr(args[0] ?? '', args[1] ?? '');
+  if (mode === 'announce') return announce(args[0] ?? '[]');
+  if (mode === 'link') return link(args[0] ?? '');
+  throw new Error(`unknown mode ${mode}`);
+};
+main().catch((error: unknown) => {
+  const e = error as { code?: string; message?: string };
+  process.stderr.write(`${JSON.stringify({ event: 'error', code: e.code, message: e.message })}\n`);
+  process.exitCode = 1;
+});
