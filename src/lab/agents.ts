@@ -80,16 +80,20 @@ export class FloatdAgent {
   }
 }
 
-/** Start floatd in `host` with a YAML configuration. Resolves once it logged "floatd running". */
+/**
+ * Start floatd in `host` with a YAML configuration (and extra environment variables, e.g.
+ * FLOATD_IMDS_ENDPOINT). Resolves once it logged "floatd running".
+ */
 export async function startFloatd(
   host: LabHost,
   yaml: string,
   dir = labTempDir(),
+  env: NodeJS.ProcessEnv = {},
 ): Promise<FloatdAgent> {
   const configPath = join(dir, `floatd-${host.name}.yaml`);
   writeFileSync(configPath, yaml);
   const { cmd, args } = floatdCommand(['run', '-c', configPath, '--log-format', 'json']);
-  const proc = host.spawn(cmd, args, {}, PACKAGE_ROOT);
+  const proc = host.spawn(cmd, args, env, PACKAGE_ROOT);
   const agent = new FloatdAgent(host, proc, configPath);
   await proc.waitForOutput(/"msg":"floatd running"/, 20_000);
   return agent;

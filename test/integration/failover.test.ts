@@ -78,7 +78,7 @@ async function expectClientReaches(client: LabHost, vip: string, owner: LabHost)
   }
 }
 
-describe.each(CASES)('floatd failover: v$version $mode', (c) => {
+describe.concurrent.each(CASES)('floatd failover: v$version $mode', (c) => {
   it('elects, fails over on SIGKILL, link down and SIGTERM, preempts, and respects nopreempt', async (ctx) => {
     requireLab(ctx);
     const lab = await Lab.create({ hosts: 3 });

@@ -55,6 +55,8 @@ const AUTO_CHECK_INTERVAL_MS = 1000;
 export class Agent {
   private readonly runtimes: InstanceRuntime[] = [];
   private readonly sockets = new Map<string, AdvertSocket>();
+  /** Per socket: adverts for a VRID no instance runs (shown with the socket's rejects). */
+  private readonly unknownVrid = new Map<string, number>();
   private autoTimer: TimerHandle | undefined;
   private startedAtMs = 0;
   private stopping: Promise<void> | undefined;
@@ -81,7 +83,8 @@ export class Agent {
       sockets: [...this.sockets].map(([key, socket]) => {
         const c = socket.counters;
         // Only the reasons that happened: a status line stays readable.
-        const rejected = Object.fromEntries(Object.entries(c.rejected).filter(([, n]) => n > 0));
+        const counts = { ...c.rejected, 'unknown-vrid': this.unknownVrid.get(key) ?? 0 };
+        const rejected = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
         return {
           socket: key,
           sent: c.sent,
@@ -220,6 +223,7 @@ export class Agent {
           r.config.vrid === received.advert.vrid,
       );
       if (runtime === undefined) {
+        this.unknownVrid.set(key, (this.unknownVrid.get(key) ?? 0) + 1);
         log.trace(
           { vrid: received.advert.vrid, src: received.src },
           'advert for a VRID we do not run',
