@@ -1,0 +1,161 @@
+// The per-instance runtime with fake adapters: actions reach the adapters in order, announcements
+// wait for the address to exist, and unicast accepts only configured peers by default.
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../../src/agent/config/load-config.js';
+import type { InstanceConfig } from '../../../src/agent/config/schema.js';
+import { InstanceRuntime } from '../../../src/agent/daemon/instance-runtime.js';
+import type {
+  AddressPort,
+  AdvertSocket,
+  AnnouncePort,
+  Vip,
+} from '../../../src/agent/daemon/ports.js';
+import type { ReceivedAdvert, VrrpAdvert } from '../../../src/agent/vrrp/codec/types.js';
+import { SimClock } from '../../sim/sim-clock.js';
+
+function instance(extra: string): InstanceConfig {
+  const yaml = `instances:
+  - name: web
+    vrid: 7
+    interface: eth0
+    priority: 150
+    advertInterval: 100ms
+    vips: [10.99.0.100/24]
+${extra}`;
+  const config = parseConfigText(yaml, 'test.yaml').instances[0];
+  if (config === undefined) throw new Error('no instance');
+  return config;
+}
+
+function harness(config: InstanceConfig, mode: 'multicast' | 'unicast') {
+  const events: string[] = [];
+  let releaseAdd: () => void = () => undefined;
+  const socket = {
+    counters: { sent: 0, sendErrors: 0, received: 0, rejected: {} },
+    send: (advert: VrrpAdvert, src: string, destinations: readonly string[]) =>
+      events.push(`send prio ${advert.priority} from ${src} to ${destinations.join(',')}`),
+    on: () => socket,
+    close: () => undefined,
+  } as unknown as AdvertSocket;
+  const addresses: AddressPort = {
+    add: (vip: Vip) => {
+      events.push(`add ${vip.address} start`);
+      return new Promise<void>((resolve) => {
+        releaseAdd = () => {
+          events.push(`add ${vip.address} done`);
+          resolve();
+        };
+      });
+    },
+    remove: async (vip: Vip) => {
+      events.push(`remove ${vip.address}`);
+    },
+    removeLeftovers: async () => [],
+  };
+  const announce: AnnouncePort = {
+    becameMaster: (key, vips) =>
+      events.push(`announce ${key} ${vips.map((v) => v.address).join(',')}`),
+    stopped: (key) => events.push(`stop-announce ${key}`),
+    close: () => undefined,
+  };
+  const clock = new SimClock();
+  const runtime = new InstanceRuntime({
+    config,
+    primaryAddress: '10.99.0.1',
+    socket,
+    addresses,
+    announce,
+    clock,
+    logger: pino({ level: 'silent' }),
+    mode,
+  });
+  return { runtime, events, clock, releaseAdd: () => releaseAdd() };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+function advertFrom(src: string, priority: number): ReceivedAdvert {
+  return {
+    src,
+    dst: '10.99.0.1',
+    ttl: 255,
+    checksum: 0,
+    advert: {
+      version: 3,
+      family: 'ipv4',
+      vrid: 7,
+      priority,
+      maxAdvertIntervalCs: 10,
+      addresses: ['10.99.0.100'],
+    },
+  };
+}
+
+describe('InstanceRuntime', () => {
+  it('becoming MASTER: advert first, then the VIP, and GARP only once the VIP exists', async () => {
+    const h = harness(instance(''), 'multicast');
+    h.runtime.start(true);
+    // Master_Down_Interval for priority 150 at 10 cs: 358.6 ms; stop before the next advert.
+    h.clock.runUntil(400, () => undefined);
+    await flush();
+    expect(h.events.slice(0, 2)).toEqual([
+      'send prio 150 from 10.99.0.1 to 224.0.0.18',
+      'add 10.99.0.100 start',
+    ]);
+    expect(h.events.some((e) => e.startsWith('announce'))).toBe(false);
+    h.releaseAdd();
+    await flush();
+    await flush();
+    expect(h.events.indexOf('announce web 10.99.0.100')).toBe(
+      h.events.indexOf('add 10.99.0.100 done') + 1,
+    );
+  });
+
+  it('graceful stop of a MASTER: priority 0, announcements stopped, VIP removed', async () => {
+    const h = harness(instance(''), 'multicast');
+    h.runtime.start(true);
+    h.clock.runUntil(400, () => undefined);
+    await flush();
+    h.releaseAdd();
+    await flush();
+    h.events.length = 0;
+    await h.runtime.stop();
+    expect(h.events).toEqual([
+      'send prio 0 from 10.99.0.1 to 224.0.0.18',
+      'stop-announce web',
+      'stop-announce web',
+      'remove 10.99.0.100',
+    ]);
+  });
+
+  it('unicast: adverts go to each peer; only configured peers are heard by default', () => {
+    const h = harness(
+      instance('    mode: unicast\n    unicast: { peers: [10.99.0.2, 10.99.0.3] }\n'),
+      'unicast',
+    );
+    h.runtime.start(true);
+    h.runtime.receive(advertFrom('10.99.0.9', 200));
+    expect(h.runtime.status().counters.dropped).toEqual({ 'not-a-peer': 1 });
+    expect(h.runtime.status().masterAddress).toBeUndefined();
+    h.runtime.receive(advertFrom('10.99.0.2', 200));
+    expect(h.runtime.status().masterAddress).toBe('10.99.0.2');
+    h.clock.runUntil(5000, () => undefined);
+    expect([...new Set(h.events.filter((e) => e.startsWith('send')))]).toEqual([
+      'send prio 150 from 10.99.0.1 to 10.99.0.2,10.99.0.3',
+    ]);
+  });
+
+  it('unicast with acceptUnknownPeers: anyone is heard, as keepalived does by default', () => {
+    const h = harness(
+      instance(
+        '    mode: unicast\n    unicast: { peers: [10.99.0.2], acceptUnknownPeers: true }\n',
+      ),
+      'unicast',
+    );
+    h.runtime.start(true);
+    h.runtime.receive(advertFrom('10.99.0.9', 200));
+    expect(h.runtime.status().counters.dropped).toEqual({});
+    expect(h.runtime.status().masterAddress).toBe('10.99.0.9');
+  });
+});
