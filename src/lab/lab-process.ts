@@ -13,7 +13,8 @@ export class LabProcess {
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.out += chunk));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.out += chunk));
     this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
+      // 'close', not 'exit': it comes after stdout and stderr are drained, so output() is complete.
+      child.once('close', (code, signal) => {
         this.exitCode = code ?? (signal === null ? null : -1);
         resolve(code);
       });
