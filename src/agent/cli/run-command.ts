@@ -114,8 +114,11 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
         resolve(EXIT.ok);
         return;
       }
-      logger.info({ signal }, 'stopping: handing over');
-      agent.stop().then(
+      // The priority-0 adverts go out synchronously inside stop(): start it before anything
+      // else (even the log line), so a backup starts its Skew_Time as early as possible.
+      const stopped = agent.stop();
+      logger.info({ signal }, 'stopping: handed over, removing VIPs');
+      stopped.then(
         () => {
           logger.info('stopped');
           resolve(EXIT.ok);

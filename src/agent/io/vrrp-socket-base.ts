@@ -15,6 +15,20 @@ import type { RawSocket } from './raw-socket.js';
 
 export type TransportRejectReason = RejectReason | 'own-packet';
 
+/** raw-socket's native handle (private API of 1.8.1): sendto now, callback with the bytes sent. */
+interface NativeSendWrap {
+  send(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    address: string,
+    done: (bytes: number) => void,
+  ): void;
+}
+
+/** A full send buffer: fall back to raw-socket's queue, which waits for the fd to be writable. */
+const WOULD_BLOCK = /temporarily unavailable|EAGAIN|EWOULDBLOCK|No buffer space/i;
+
 export interface VrrpSocketCounters {
   /** Packets the kernel accepted (one per destination). */
   readonly sent: number;
@@ -105,14 +119,39 @@ export abstract class VrrpSocketBase extends EventEmitter<VrrpSocketEvents> {
         this.sendFailed(new VrrpSendError(dst, (error as Error).message, { cause: error }));
         continue;
       }
+      this.sendNow(packet, dst);
+    }
+  }
+
+  /**
+   * raw-socket's send() only queues: the packet leaves when libuv next reports the fd writable,
+   * after whatever else the current tick does (an `ip addr` spawn forks synchronously for ~5 ms).
+   * An advert is the signal that ends a failover, so it goes out now, through the native handle's
+   * synchronous sendto (raw-socket 1.8.1; the queued path stays the fallback, e.g. on EAGAIN).
+   */
+  private sendNow(packet: Buffer, dst: string): void {
+    const address = this.sendAddress(dst);
+    const native = (this.raw as unknown as { wrap?: NativeSendWrap }).wrap;
+    if (native !== undefined && typeof native.send === 'function') {
       try {
-        this.raw.send(packet, 0, packet.length, this.sendAddress(dst), (error) => {
-          if (error) this.sendFailed(new VrrpSendError(dst, error.message, { cause: error }));
-          else this.sentCount++;
+        native.send(packet, 0, packet.length, address, () => {
+          this.sentCount++;
         });
+        return;
       } catch (error) {
-        this.sendFailed(new VrrpSendError(dst, (error as Error).message, { cause: error }));
+        if (!WOULD_BLOCK.test((error as Error).message)) {
+          this.sendFailed(new VrrpSendError(dst, (error as Error).message, { cause: error }));
+          return;
+        }
       }
+    }
+    try {
+      this.raw.send(packet, 0, packet.length, address, (error) => {
+        if (error) this.sendFailed(new VrrpSendError(dst, error.message, { cause: error }));
+        else this.sentCount++;
+      });
+    } catch (error) {
+      this.sendFailed(new VrrpSendError(dst, (error as Error).message, { cause: error }));
     }
   }
 
