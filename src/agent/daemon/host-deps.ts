@@ -5,12 +5,16 @@ import { readInterface } from '../io/interface-info.js';
 import { Ipv4VrrpSocket } from '../io/vrrp-socket-v4.js';
 import { Ipv6VrrpSocket } from '../io/vrrp-socket-v6.js';
 import { AddressManager } from '../net/address-manager.js';
+import { IpBatch, ipBatchRunner } from '../net/ip-batch.js';
 import { createHostAnnouncer } from '../net/announcer.js';
 import { LinkWatcher } from '../net/link-watcher.js';
 import type { AgentDeps } from './agent.js';
 import { probeInstanceMetadata } from '../../cloud/aws/imds-probe.js';
 
 export function createHostDeps(logger: Logger): AgentDeps {
+  // One long-lived `ip -batch` for address changes: no fork on the failover path.
+  const ipBatch = new IpBatch();
+  ipBatch.start();
   return {
     logger,
     clock: systemClock,
@@ -22,7 +26,10 @@ export function createHostDeps(logger: Logger): AgentDeps {
         ? Ipv4VrrpSocket.open({ iface: info, joinMulticast })
         : Ipv6VrrpSocket.open({ iface: info, joinMulticast });
     },
-    addresses: new AddressManager({ logger: logger.child({ component: 'net.addresses' }) }),
+    addresses: new AddressManager({
+      logger: logger.child({ component: 'net.addresses' }),
+      run: ipBatchRunner(ipBatch),
+    }),
     announce: createHostAnnouncer({ logger: logger.child({ component: 'net.announce' }) }),
     links: new LinkWatcher({ logger }),
     probeCloud: () => probeInstanceMetadata(logger.child({ component: 'cloud.probe' })),
