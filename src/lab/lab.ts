@@ -237,9 +237,9 @@ process.once('exit', () => {
 });
 
 /** Why the lab cannot run here, or undefined when it can. */
-export function labUnavailableReason(): string | undefined {
+export function labUnavailableReason(uid = process.getuid?.()): string | undefined {
   if (process.platform !== 'linux') return 'network namespaces need Linux';
-  if (process.getuid?.() !== 0) return 'network namespaces need root (run the tests as root)';
+  if (uid !== 0) return 'network namespaces need root (run the tests as root)';
   try {
     execFileSync('ip', ['netns', 'list'], { stdio: 'ignore' });
   } catch {

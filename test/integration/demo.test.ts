@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { sh } from '../../src/lab/lab.js';
+import { runDemo } from '../../src/agent/cli/demo-command.js';
+import { labUnavailableReason, sh } from '../../src/lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -57,18 +58,11 @@ describe('npm run demo', () => {
   }, 120_000);
 
   it('without root, says what it needs', async () => {
-    // `setpriv` drops to an unprivileged user for one command (util-linux, always present).
-    const { code, out } = await run('setpriv', [
-      '--reuid=65534',
-      '--regid=65534',
-      '--clear-groups',
-      process.execPath,
-      '--import',
-      'tsx',
-      'src/agent/cli/main.ts',
-      'demo',
-    ]);
-    expect(out).toMatch(/need root.*sudo npm run demo/s);
+    const err: string[] = [];
+    const code = await runDemo([], { stdout: () => undefined, stderr: (t) => err.push(t) }, () =>
+      labUnavailableReason(1000),
+    );
+    expect(err.join('')).toMatch(/need root.*sudo npm run demo/s);
     expect(code).toBe(3);
   });
 });

@@ -28,7 +28,12 @@ interface Io {
   stderr(s: string): void;
 }
 
-export async function runDemo(argv: string[], io: Io): Promise<number> {
+export async function runDemo(
+  argv: string[],
+  io: Io,
+  /** Why the lab cannot run here (injectable: a test cannot drop root portably). */
+  unavailableReason: () => string | undefined = labUnavailableReason,
+): Promise<number> {
   let values: { 'interval-ms'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -56,7 +61,7 @@ export async function runDemo(argv: string[], io: Io): Promise<number> {
     );
     return EXIT.usage;
   }
-  const unavailable = labUnavailableReason();
+  const unavailable = unavailableReason();
   if (unavailable !== undefined) {
     io.stderr(
       `floatd demo: ${unavailable}.\nIt creates three network namespaces, runs two agents and a client in them, and removes them` +
