@@ -90,12 +90,10 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const { skewMs, mdiMs } = theory(plan.advertIntervalMs);
   const lab = await Lab.create({ hosts: 3 });
-  const onSignal = (): void => {
-    lab.destroySync();
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  return lab.runThenDestroy(() => bench(lab, plan, skewMs, mdiMs));
+}
+
+async function bench(lab: Lab, plan: BenchPlan, skewMs: number, mdiMs: number): Promise<number> {
   try {
     const watch = await AddressWatch.start(lab.host(2));
     const tap = await AdvertTap.start(lab.host(3));
@@ -132,10 +130,6 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     console.error(`bench:failover failed: ${(error as Error).stack ?? String(error)}`);
     return EXIT.failed;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await lab.destroy();
   }
 }
 

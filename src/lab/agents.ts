@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { floatdCommand, PACKAGE_ROOT } from '../agent/cli/self-command.js';
+import type { AgentStatus } from '../agent/daemon/agent.js';
 import type { LabHost } from './lab.js';
 import type { LabProcess } from './lab-process.js';
 
@@ -52,6 +53,25 @@ export class FloatdAgent {
         to: String(l.to),
         reason: String(l.reason),
       }));
+  }
+
+  /**
+   * Ask for the status: SIGUSR1 to floatd itself (not its process group: that would end its
+   * arping and ip children) and wait for the status line it logs.
+   */
+  async status(timeoutMs = 3000): Promise<AgentStatus> {
+    const lines = (): Record<string, unknown>[] => this.logs().filter((l) => l.event === 'status');
+    const seen = lines().length;
+    const pid = this.proc.pid;
+    if (pid === undefined) throw new Error(`floatd on ${this.host.name} has no pid`);
+    process.kill(pid, 'SIGUSR1');
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const all = lines();
+      if (all.length > seen) return all.at(-1)?.status as AgentStatus;
+      if (Date.now() > deadline) throw new Error(`no status from floatd on ${this.host.name}`);
+      await sleep(10);
+    }
   }
 
   state(instance?: string): string | undefined {

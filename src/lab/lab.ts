@@ -215,6 +215,26 @@ export class Lab {
     }
   }
 
+  /**
+   * Tear down on SIGINT/SIGTERM (exit 130) while `work` runs, then always destroy: for commands
+   * (the demo, benchmarks) that a user may interrupt.
+   */
+  async runThenDestroy<T>(work: () => Promise<T>): Promise<T> {
+    const onSignal = (): void => {
+      this.destroySync();
+      process.exit(130);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      return await work();
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await this.destroy();
+    }
+  }
+
   /** Synchronous teardown for the exit hook. */
   destroySync(): void {
     if (this.destroyed) return;

@@ -4,7 +4,6 @@
 // The metadata service is a fake inside each lab host (FLOATD_IMDS_ENDPOINT): never the real
 // 169.254.169.254.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AgentStatus } from '../../src/agent/daemon/agent.js';
 import type { FloatdAgent } from '../../src/lab/agents.js';
 import { labTempDir, sleep, startFloatd } from '../../src/lab/agents.js';
 import type { LabHost } from '../../src/lab/lab.js';
@@ -69,24 +68,8 @@ function start(host: LabHost, yaml: string, imds: string): Promise<FloatdAgent> 
   return startFloatd(host, yaml, labTempDir(), { FLOATD_IMDS_ENDPOINT: imds });
 }
 
-/** Ask for the status (SIGUSR1 to floatd itself, not its group: arping children would die). */
-async function statusOf(agent: FloatdAgent): Promise<AgentStatus> {
-  const lines = (): Record<string, unknown>[] => agent.logs().filter((l) => l.event === 'status');
-  const seen = lines().length;
-  const pid = agent.proc.pid;
-  if (pid === undefined) throw new Error(`floatd on ${agent.host.name} has no pid`);
-  process.kill(pid, 'SIGUSR1');
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const all = lines();
-    if (all.length > seen) return all.at(-1)?.status as AgentStatus;
-    if (Date.now() > deadline) throw new Error(`no status from ${agent.host.name}`);
-    await sleep(10);
-  }
-}
-
 async function modes(agents: readonly FloatdAgent[]): Promise<string[]> {
-  const statuses = await Promise.all(agents.map(statusOf));
+  const statuses = await Promise.all(agents.map((a) => a.status()));
   return statuses.map((s) => s.instances.map((i) => i.mode).join(','));
 }
 

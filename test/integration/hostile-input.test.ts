@@ -7,7 +7,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../../src/agent/daemon/agent.js';
-import type { FloatdAgent } from '../../src/lab/agents.js';
 import { labTempDir, sleep, startFloatd } from '../../src/lab/agents.js';
 import type { LabHost } from '../../src/lab/lab.js';
 import { Lab } from '../../src/lab/lab.js';
@@ -48,22 +47,6 @@ function config(me: LabHost, peer: LabHost, vips: readonly string[], priority: n
     unicast: { source: ${me.ip}, peers: [${peer.ip}] }
     garp: { masterDelay: 0s, masterRepeat: 1 }
 `;
-}
-
-/** Ask for the status (SIGUSR1 to floatd itself, not its group: arping children would die). */
-async function statusOf(agent: FloatdAgent): Promise<AgentStatus> {
-  const lines = (): Record<string, unknown>[] => agent.logs().filter((l) => l.event === 'status');
-  const seen = lines().length;
-  const pid = agent.proc.pid;
-  if (pid === undefined) throw new Error(`floatd on ${agent.host.name} has no pid`);
-  process.kill(pid, 'SIGUSR1');
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const all = lines();
-    if (all.length > seen) return all.at(-1)?.status as AgentStatus;
-    if (Date.now() > deadline) throw new Error(`no status from ${agent.host.name}`);
-    await sleep(10);
-  }
 }
 
 /** Every drop counter, flattened: "socket eth0/ipv4 bad-ttl", "instance v2pass auth-mismatch". */
@@ -208,14 +191,14 @@ describe('floatd under hostile input', () => {
     ];
 
     for (const kind of kinds) {
-      const before = await Promise.all([statusOf(a1), statusOf(a2)]);
+      const before = await Promise.all([a1.status(), a2.status()]);
       const transitions = [a1.transitions().length, a2.transitions().length];
       await inject(
         h3,
         Array.from({ length: COPIES }, () => kind.packet),
       );
       await sleep(300); // a priority-254 advert would have made h1 step down by now
-      const after = await Promise.all([statusOf(a1), statusOf(a2)]);
+      const after = await Promise.all([a1.status(), a2.status()]);
 
       const expected = (key: string | undefined) => (key === undefined ? {} : { [key]: COPIES });
       expect(changed(before[0], after[0]), `${kind.name} on h1`).toEqual(expected(kind.h1));

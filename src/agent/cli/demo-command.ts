@@ -90,18 +90,9 @@ class Demo {
 
   async run(): Promise<number> {
     const lab = await Lab.create({ hosts: 3 });
-    const onSignal = (): void => {
-      lab.destroySync();
-      process.exit(130);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
     try {
-      return await this.script(lab);
+      return await lab.runThenDestroy(() => this.script(lab));
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      await lab.destroy();
       this.say('lab removed (namespaces, processes)');
     }
   }

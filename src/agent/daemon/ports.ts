@@ -2,12 +2,10 @@
 // may substitute fakes.
 import type { ReceivedAdvert, RejectReason, VrrpAdvert } from '../vrrp/codec/types.js';
 
-export interface Vip {
-  readonly address: string;
-  readonly prefixLength: number;
-  readonly device: string;
-  readonly label?: string | undefined;
-}
+import type { GarpSettings } from '../net/garp.js';
+import type { Vip } from '../net/vip.js';
+
+export type { GarpSettings, Vip };
 
 /** One raw socket: an interface and an address family. */
 export interface AdvertSocket {
@@ -36,14 +34,6 @@ export interface AddressPort {
   add(vip: Vip): Promise<void>;
   remove(vip: Vip): Promise<void>;
   removeLeftovers(vips: readonly Vip[]): Promise<Vip[]>;
-}
-
-export interface GarpSettings {
-  readonly masterDelayMs: number;
-  readonly masterRepeat: number;
-  readonly masterRefreshMs: number;
-  readonly masterRefreshRepeat: number;
-  readonly intervalMs: number;
 }
 
 export interface AnnouncePort {
