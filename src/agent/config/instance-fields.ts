@@ -14,6 +14,7 @@ import {
   oneOf,
   vipEntry,
 } from './field-schemas.js';
+import { cloudTargets } from './cloud-fields.js';
 
 const SECOND_MS = 1000;
 const HOUR_MS = 3_600_000;
@@ -106,6 +107,8 @@ export const instanceFields = z.strictObject(
     authentication: authenticationFields.optional(),
     garp: garpFields.prefault({}),
     checkAddressList: bool.default(true),
+    /** Moved to this host when the instance becomes MASTER (issue: cloud failover). */
+    cloud: cloudTargets.default([]),
   },
   { error: expectedMapping('a mapping with name, vrid, interface and vips') },
 );

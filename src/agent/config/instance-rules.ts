@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 
 import type { IpFamily } from '../vrrp/codec/types.js';
+import { checkCloudTargets } from './cloud-rules.js';
 import { formatDurationMs } from './duration.js';
 import type { InstanceFields } from './instance-fields.js';
 import { validAt } from './valid-at.js';
@@ -28,6 +29,7 @@ export function checkInstance(instance: InstanceFields, ctx: Ctx): void {
   if (family !== undefined) checkVips(instance, family, ok, report);
   if (ok('version')) checkVersion(instance, family, ok, report);
   checkUnicast(instance, family, ok, report);
+  checkCloudTargets(instance, family, ok, report);
 }
 
 type Report = (path: PropertyKey[], message: string) => void;

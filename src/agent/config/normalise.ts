@@ -1,5 +1,7 @@
 // Parsed fields -> the config the agent uses: durations in unit-named fields, the family derived
 // from the VIPs, defaults filled in (a VIP's device is the instance's interface).
+import type { CloudTarget } from '../../cloud/target.js';
+import type { CloudFields, CloudTargetFields } from './cloud-fields.js';
 import type { InstanceFields } from './instance-fields.js';
 
 export function normaliseInstance(fields: InstanceFields) {
@@ -41,5 +43,44 @@ export function normaliseInstance(fields: InstanceFields) {
       intervalMs: fields.garp.interval,
     },
     checkAddressList: fields.checkAddressList,
+    cloud: fields.cloud.map((target) =>
+      toCloudTarget(target, fields.vips[0]?.address.address ?? ''),
+    ),
+  };
+}
+
+/** Targets with their defaults: the instance's first VIP (the rules check it is IPv4). */
+function toCloudTarget(target: CloudTargetFields, firstVip: string): CloudTarget {
+  switch (target.type) {
+    case 'secondary-ip':
+      return { kind: 'secondary-ip', address: target.address?.address ?? firstVip };
+    case 'elastic-ip':
+      return {
+        kind: 'elastic-ip',
+        allocationId: target.allocationId,
+        privateIp: target.privateIp?.address ?? firstVip,
+      };
+    case 'route-table':
+      return {
+        kind: 'route-table',
+        routeTableIds: target.routeTableIds,
+        destinationCidr: target.destination ?? `${firstVip}/32`,
+      };
+  }
+}
+
+export function normaliseCloud(fields: CloudFields) {
+  return {
+    provider: fields.provider,
+    region: fields.region,
+    endpoint: fields.endpoint,
+    imdsEndpoint: fields.imdsEndpoint,
+    instanceId: fields.instanceId,
+    networkInterfaceId: fields.networkInterfaceId,
+    subnetId: fields.subnetId,
+    callTimeoutMs: fields.callTimeout,
+    recheckIntervalMs: fields.recheckInterval,
+    fenceLeaseMs: fields.fenceLease,
+    disableSourceDestCheck: fields.disableSourceDestCheck,
   };
 }

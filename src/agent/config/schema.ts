@@ -2,11 +2,12 @@
 // config (durations in unit-named fields, family derived, defaults filled in).
 import { z } from 'zod';
 
+import { cloudFields } from './cloud-fields.js';
 import { checkInstances } from './config-rules.js';
 import { expected, expectedMapping, oneOf } from './field-schemas.js';
 import { instanceFields } from './instance-fields.js';
 import { checkInstance } from './instance-rules.js';
-import { normaliseInstance } from './normalise.js';
+import { normaliseCloud, normaliseInstance } from './normalise.js';
 import { isRecord } from './valid-at.js';
 
 // Rules run even beside failed fields (they check what parsed), so every problem is reported.
@@ -30,6 +31,7 @@ export const floatdConfigSchema = z
   .strictObject(
     {
       log: logSchema.prefault({}),
+      cloud: cloudFields.prefault({}),
       instances: z
         .array(instanceSchema, { error: expected('a list of instances') })
         .min(1, { error: instanceCount })
@@ -38,9 +40,14 @@ export const floatdConfigSchema = z
     { error: expectedMapping('a mapping with an "instances" list') },
   )
   .superRefine(checkInstances, evenBesideFailures)
-  .transform((config) => ({ log: config.log, instances: config.instances.map(normaliseInstance) }));
+  .transform((config) => ({
+    log: config.log,
+    cloud: normaliseCloud(config.cloud),
+    instances: config.instances.map(normaliseInstance),
+  }));
 
 export type FloatdConfig = z.output<typeof floatdConfigSchema>;
 export type InstanceConfig = FloatdConfig['instances'][number];
 export type VipConfig = InstanceConfig['vips'][number];
 export type LogConfig = FloatdConfig['log'];
+export type CloudConfig = FloatdConfig['cloud'];

@@ -14,6 +14,19 @@ describe('defaults', () => {
   it('a minimal config gets every default, normalised', () => {
     const expected: FloatdConfig = {
       log: { level: 'info', format: 'json' },
+      cloud: {
+        provider: 'aws',
+        region: undefined,
+        endpoint: undefined,
+        imdsEndpoint: undefined,
+        instanceId: undefined,
+        networkInterfaceId: undefined,
+        subnetId: undefined,
+        callTimeoutMs: 2000,
+        recheckIntervalMs: 5000,
+        fenceLeaseMs: 15000,
+        disableSourceDestCheck: false,
+      },
       instances: [
         {
           name: 'web',
@@ -38,6 +51,7 @@ describe('defaults', () => {
             intervalMs: 0,
           },
           checkAddressList: true,
+          cloud: [],
         },
       ],
     };
