@@ -79,6 +79,8 @@ export class Reconciler {
   peerYielded(atMs: number): void {
     if (this.role !== 'master') return;
     for (const loop of this.loops) {
+      // Also for a loop not fenced yet: the peer's term may not have been read back so far.
+      loop.settle(atMs);
       if (!loop.isFenced) continue;
       this.logger.info(
         { event: 'cloud-fence-settled', target: loop.name },

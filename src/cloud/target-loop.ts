@@ -78,6 +78,8 @@ export class TargetLoop {
   private claims = 0;
   private lastError: TargetError | undefined;
   private timeline: FailoverTimeline | undefined;
+  /** When VRRP last settled the group in our favour (peerYielded): older terms fence no more. */
+  private settledAtMs = -Infinity;
   private readonly log: Logger;
 
   constructor(private readonly deps: TargetLoopDeps) {
@@ -90,10 +92,12 @@ export class TargetLoop {
     this.cancel();
     const abort = new AbortController();
     this.abort = abort;
-    this.running = this.run(trigger, atMs, abort.signal).catch((error: unknown) => {
+    const run = this.run(trigger, atMs, abort.signal).catch((error: unknown) => {
       if (abort.signal.aborted) return;
       this.log.error({ err: error }, 'cloud reconciler stopped unexpectedly');
     });
+    // A cancelled run may still have a call in flight: stop() waits for that one too.
+    this.running = Promise.all([this.running, run]).then(() => undefined);
   }
 
   /** We left MASTER: stop at once; no claim starts after this returns. */
@@ -106,6 +110,14 @@ export class TargetLoop {
 
   get isFenced(): boolean {
     return this.phase === 'fenced';
+  }
+
+  /**
+   * VRRP settled the group in our favour at `atMs`: a term taken before then no longer fences us,
+   * even one we have not read yet (the peer took over and stepped down within one re-check).
+   */
+  settle(atMs: number): void {
+    this.settledAtMs = Math.max(this.settledAtMs, atMs);
   }
 
   status(): TargetStatus {
@@ -133,6 +145,8 @@ export class TargetLoop {
   private async run(trigger: TakeoverTrigger, atMs: number, signal: AbortSignal): Promise<void> {
     this.setPhase('waiting-for-cloud');
     const provider = await this.deps.provider(signal);
+    // A run that was cancelled must not touch the status once it resumes (see attempt()).
+    signal.throwIfAborted();
     let next: TakeoverTrigger | undefined = trigger;
     let startedAtMs = atMs;
     for (;;) {
@@ -141,11 +155,20 @@ export class TargetLoop {
         next = undefined;
       }
       if (this.phase === 'fenced') {
+        if (this.fencedBy !== undefined && this.fencedBy.term <= this.settledAtMs) {
+          this.log.info(
+            { event: 'cloud-fence-settled', holder: this.fencedBy.owner, term: this.fencedBy.term },
+            'the newer term predates VRRP settling the group: claiming again',
+          );
+          next = 'peer-yielded';
+          startedAtMs = this.settledAtMs;
+          continue;
+        }
         next = await this.whileFenced(provider, signal);
         startedAtMs = this.deps.timing.nowMs();
         continue;
       }
-      await this.deps.timing.sleep(this.deps.settings.recheckIntervalMs, signal);
+      await this.pause(this.deps.settings.recheckIntervalMs, signal);
       await this.recheck(provider, signal);
     }
   }
@@ -166,16 +189,18 @@ export class TargetLoop {
     this.setPhase('claiming');
     const timeline: FailoverTimeline = { trigger, term, startedAtMs };
     this.timeline = timeline;
-    this.log.info({ event: 'cloud-claim', trigger, term }, 'claiming cloud target');
+    this.log.info({ event: 'cloud-claim', trigger, term, startedAtMs }, 'claiming cloud target');
     // The record and the claim go out together: a takeover costs one round trip, not two. A
     // MASTER with an older term stops at its next re-check, when it reads this record.
     timeline.firstRequestAtMs = timing.nowMs();
     const record: FenceRecord = { term, owner: me, beat: 0, released: false };
-    await Promise.all([
+    await joinSteps(
+      signal,
       this.attempt('writeFence', signal, () =>
         provider.writeFence(this.deps.target, record, { signal }),
       ),
       this.claimOnce(provider, signal).then(() => {
+        signal.throwIfAborted();
         timeline.acceptedAtMs = timing.nowMs();
         this.stage('accepted', timeline);
         this.log.info(
@@ -183,7 +208,7 @@ export class TargetLoop {
           'cloud API accepted the claim',
         );
       }),
-    ]);
+    );
     await this.verify(provider, signal);
   }
 
@@ -194,10 +219,11 @@ export class TargetLoop {
     let sinceMs = timing.nowMs();
     let attempt = 0;
     for (;;) {
-      const [records, ownership] = await Promise.all([
+      const [records, ownership] = await joinSteps(
+        signal,
         this.attempt('readFences', signal, () => provider.readFences(this.deps.target, { signal })),
         this.attempt('observe', signal, () => provider.observe(this.deps.target, { signal })),
-      ]);
+      );
       if (this.checkFence(records, provider)) return;
       this.observedOwner = ownership.ownerNetworkInterfaceId;
       if (ownership.ownerNetworkInterfaceId === provider.identity.networkInterfaceId) {
@@ -222,7 +248,7 @@ export class TargetLoop {
         settings.verifyPollMaxMs,
         backoffDelayMs(settings.backoff, attempt++, timing.random()),
       );
-      await timing.sleep(waitMs, signal);
+      await this.pause(waitMs, signal);
     }
   }
 
@@ -259,7 +285,7 @@ export class TargetLoop {
       'cloud target moved away while MASTER',
     );
     this.setPhase('verifying');
-    await timing.sleep(settings.driftConfirmMs, signal);
+    await this.pause(settings.driftConfirmMs, signal);
     const later = await this.attempt('readFences', signal, () =>
       provider.readFences(target, { signal }),
     );
@@ -277,7 +303,7 @@ export class TargetLoop {
     const { target, settings, timing } = this.deps;
     let lastChangeMs = timing.nowMs();
     for (;;) {
-      await timing.sleep(settings.recheckIntervalMs, signal);
+      await this.pause(settings.recheckIntervalMs, signal);
       const records = await this.attempt('readFences', signal, () =>
         provider.readFences(target, { signal }),
       );
@@ -337,6 +363,7 @@ export class TargetLoop {
 
   private async claimOnce(provider: CloudProvider, signal: AbortSignal): Promise<void> {
     await this.attempt('claim', signal, () => provider.claim(this.deps.target, { signal }));
+    signal.throwIfAborted();
     this.claims++;
     this.deps.metrics?.claims.inc({
       instance: this.deps.instance,
@@ -354,8 +381,9 @@ export class TargetLoop {
     const { timing, settings } = this.deps;
     for (let retry = 0; ; retry++) {
       signal.throwIfAborted();
+      let result: T;
       try {
-        return await op();
+        result = await op();
       } catch (error) {
         signal.throwIfAborted();
         const retryable = error instanceof CloudApiError && error.retryable;
@@ -376,9 +404,20 @@ export class TargetLoop {
         };
         if (retryable) this.log.warn(fields, 'cloud call failed; retrying');
         else this.log.error(fields, 'cloud call failed; retrying at the re-check interval');
-        await timing.sleep(waitMs, signal);
+        await this.pause(waitMs, signal);
+        continue;
       }
+      // The call may have finished after we were cancelled (a provider that ignores the signal,
+      // or a reply already queued): a cancelled run must not act on it or touch the status.
+      signal.throwIfAborted();
+      return result;
     }
+  }
+
+  /** Sleep, then stop if cancelled meanwhile (a timer that fired just before the abort). */
+  private async pause(ms: number, signal: AbortSignal): Promise<void> {
+    await this.deps.timing.sleep(ms, signal);
+    signal.throwIfAborted();
   }
 
   private converge(): void {
@@ -437,6 +476,19 @@ export class TargetLoop {
       holder === undefined ? 0 : 1,
     );
   }
+}
+
+/**
+ * Await steps that run side by side and fail with the first failure only once all have ended:
+ * with Promise.all, a cancelled sibling would end the run (and resolve stop()) while a claim is
+ * still in flight.
+ */
+async function joinSteps<A, B>(signal: AbortSignal, a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  signal.throwIfAborted();
+  return [ra.value, rb.value];
 }
 
 function round(ms: number): number {

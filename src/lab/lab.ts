@@ -17,7 +17,15 @@ export interface LabOptions {
   readonly hosts: number;
   /** The /24 the hosts live in, as its first three octets. Default 10.99.<random>. */
   readonly subnet?: string;
+  /**
+   * Also plug this (the root) namespace into the bridge, at `<subnet>.254`: for servers a test
+   * runs in-process that the hosts must reach (the EC2 emulator). Removed with the bridge.
+   */
+  readonly rootAccess?: boolean;
 }
+
+/** The root namespace's address on the lab bridge when `rootAccess` is set. */
+const ROOT_OCTET = 254;
 
 export interface ExecResult {
   readonly stdout: string;
@@ -96,13 +104,16 @@ export class LabHost {
   /** Drop `percent` % of incoming VRRP (nftables numgen; the kernel here has no netem). */
   async dropVrrp(percent: number): Promise<void> {
     await this.clearDrops();
+    // numgen's range is 0-99: "< 100" is refused, so all means no random clause at all.
+    const chance = percent >= 100 ? '' : `numgen random mod 100 < ${percent}`;
     const rules = [
       'add table inet lab',
       'add chain inet lab in { type filter hook input priority 0; }',
-      `add rule inet lab in ip protocol vrrp numgen random mod 100 < ${percent} counter drop`,
-      `add rule inet lab in meta l4proto vrrp numgen random mod 100 < ${percent} counter drop`,
+      `add rule inet lab in ip protocol vrrp ${chance} counter drop`,
+      `add rule inet lab in meta l4proto vrrp ${chance} counter drop`,
     ];
-    for (const rule of rules) await sh('ip', ['netns', 'exec', this.ns, 'nft', ...rule.split(' ')]);
+    for (const rule of rules)
+      await sh('ip', ['netns', 'exec', this.ns, 'nft', ...rule.split(/\s+/)]);
   }
 
   async clearDrops(): Promise<void> {
@@ -187,6 +198,26 @@ export class Lab {
         await sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
         lab.hosts.push(new LabHost(lab, i, ns, ip, port));
       }
+      if (options.rootAccess === true) {
+        // Deleting the bridge namespace deletes this veth pair, root end included.
+        const rootEnd = `${id}r`;
+        await sh('ip', [
+          'link',
+          'add',
+          rootEnd,
+          'type',
+          'veth',
+          'peer',
+          'name',
+          'vr',
+          'netns',
+          lab.bridgeNs,
+        ]);
+        await sh('ip', ['-n', lab.bridgeNs, 'link', 'set', 'vr', 'master', 'br0']);
+        await sh('ip', ['-n', lab.bridgeNs, 'link', 'set', 'vr', 'up']);
+        await sh('ip', ['addr', 'add', `${lab.rootAddress}/24`, 'dev', rootEnd]);
+        await sh('ip', ['link', 'set', rootEnd, 'up']);
+      }
     } catch (error) {
       await lab.destroy();
       throw error;
@@ -198,6 +229,11 @@ export class Lab {
     const host = this.hosts[index - 1];
     if (host === undefined) throw new Error(`lab has no host h${index}`);
     return host;
+  }
+
+  /** This namespace's address on the bridge (with `rootAccess`). */
+  get rootAddress(): string {
+    return `${this.subnet}.${ROOT_OCTET}`;
   }
 
   /** An address in the lab's subnet that no host has (for VIPs). */

@@ -9,6 +9,7 @@ Usage: floatd <command> [options]
 Commands:
   run -c FILE        run the agent with a configuration file
   validate -c FILE   check a configuration file and exit
+  plan -c FILE       the EC2 calls per cloud target and the IAM policy for them
   demo               a live failover demo in network namespaces (root)
   help               this text
 
@@ -28,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./run-command.js')).runRun(rest, io);
     case 'validate':
       return (await import('./validate-command.js')).runValidate(rest, io);
+    case 'plan':
+      return (await import('./plan-command.js')).runPlan(rest, io);
     case 'demo':
       return (await import('./demo-command.js')).runDemo(rest, io);
     case undefined:

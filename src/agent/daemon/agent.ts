@@ -1,11 +1,13 @@
 // The agent: every configured instance, the sockets they share (one per interface and family),
 // link watching, transport-mode selection, and an orderly stop.
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 import type { Clock, TimerHandle } from '../clock.js';
 import { FloatdError } from '../errors.js';
 import type { FloatdConfig, InstanceConfig } from '../config/schema.js';
 import type { IpFamily } from '../vrrp/codec/types.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
+import { CloudSession, type CloudSessionStatus } from './cloud-session.js';
 import type { InstanceStatus, TransportMode } from './instance-runtime.js';
 import { InstanceRuntime } from './instance-runtime.js';
 import type { AddressPort, AdvertSocket, AnnouncePort, LinkPort } from './ports.js';
@@ -29,6 +31,8 @@ export interface AgentDeps {
   readonly links: LinkPort;
   /** mode auto: does a cloud's instance metadata service answer? */
   probeCloud(): Promise<boolean>;
+  /** Prometheus metrics of this agent; default: a registry of its own. */
+  readonly registry?: Registry | undefined;
 }
 
 /** The agent cannot start: the message says what is wrong with the host or the config. */
@@ -47,6 +51,8 @@ export interface AgentStatus {
     readonly received: number;
     readonly rejected: Record<string, number>;
   }[];
+  /** Discovery and startup checks, when an instance has cloud targets. */
+  readonly cloud?: CloudSessionStatus | undefined;
 }
 
 /** How often mode auto re-checks multicast silence. */
@@ -60,11 +66,15 @@ export class Agent {
   private autoTimer: TimerHandle | undefined;
   private startedAtMs = 0;
   private stopping: Promise<void> | undefined;
+  private cloud: CloudSession | undefined;
+  readonly registry: Registry;
 
   private constructor(
     private readonly config: FloatdConfig,
     private readonly deps: AgentDeps,
-  ) {}
+  ) {
+    this.registry = deps.registry ?? new Registry();
+  }
 
   static async start(config: FloatdConfig, deps: AgentDeps): Promise<Agent> {
     const agent = new Agent(config, deps);
@@ -93,6 +103,7 @@ export class Agent {
           rejected,
         };
       }),
+      ...(this.cloud === undefined ? {} : { cloud: this.cloud.status() }),
     };
   }
 
@@ -105,6 +116,7 @@ export class Agent {
   private async stopAll(): Promise<void> {
     this.autoTimer?.cancel();
     await Promise.all(this.runtimes.map((r) => r.stop()));
+    await this.cloud?.stop();
     for (const socket of this.sockets.values()) socket.close();
     this.deps.links.close();
     this.deps.announce.close();
@@ -137,6 +149,15 @@ export class Agent {
       ? await deps.probeCloud()
       : false;
 
+    if (config.instances.some((i) => i.cloud.length > 0)) {
+      this.cloud = new CloudSession({
+        config: config.cloud,
+        instances: config.instances,
+        logger: log,
+        registry: this.registry,
+      });
+    }
+
     for (const instance of config.instances) {
       const iface = interfaces.get(instance.interface) as InterfaceFacts;
       const mode = this.initialMode(instance, cloud);
@@ -153,6 +174,7 @@ export class Agent {
           iface: instance.interface,
         }),
         mode,
+        reconciler: this.cloud?.reconcilerFor(instance.name),
       });
       this.runtimes.push(runtime);
     }

@@ -1,6 +1,8 @@
 // One VRRP instance at run time: the pure core behind its driver, and the execution of the
 // core's actions on the adapters (socket, addresses, announcements) in the order given.
 import type { Logger } from 'pino';
+import type { Reconciler, ReconcilerStatus } from '../../cloud/reconciler.js';
+import { epochNowMs } from '../../cloud/timing.js';
 import type { Clock } from '../clock.js';
 import type { InstanceConfig } from '../config/schema.js';
 import { toRouterConfig } from '../config/to-router-config.js';
@@ -23,6 +25,8 @@ export interface InstanceDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly mode: TransportMode;
+  /** Drives the instance's cloud targets; absent when it has none. */
+  readonly reconciler?: Reconciler | undefined;
 }
 
 export interface InstanceCounters {
@@ -48,6 +52,8 @@ export interface InstanceStatus {
     readonly dropped: Record<string, number>;
     readonly addressErrors: number;
   };
+  /** Cloud targets: phase, term, fencing and the failover timeline of each. */
+  readonly cloud?: ReconcilerStatus | undefined;
 }
 
 export class InstanceRuntime {
@@ -120,6 +126,7 @@ export class InstanceRuntime {
       return;
     }
     this.counters.advertsReceived++;
+    this.noticeYield(received);
     if (received.dst === VRRP_MULTICAST_V4 || received.dst === VRRP_MULTICAST_V6) {
       this.lastMulticastHeardMs = this.deps.clock.nowMs();
     }
@@ -131,7 +138,20 @@ export class InstanceRuntime {
     this.driver.feed({ type: 'shutdown' });
     this.driver.stop();
     this.deps.announce.stopped(this.name);
-    await this.ops;
+    await Promise.all([this.ops, this.deps.reconciler?.stop()]);
+  }
+
+  /**
+   * As MASTER, an advert of lower priority: the other router is stepping down (RFC 5798 §6.4.3),
+   * so VRRP has settled the group in our favour, and a cloud fence from a split brain is lifted.
+   */
+  private noticeYield(received: ReceivedAdvert): void {
+    const reconciler = this.deps.reconciler;
+    if (reconciler === undefined) return;
+    const snap = this.driver.router.snapshot();
+    if (snap.state === 'master' && received.advert.priority < snap.effectivePriority) {
+      reconciler.peerYielded(epochNowMs());
+    }
   }
 
   status(): InstanceStatus {
@@ -152,6 +172,7 @@ export class InstanceRuntime {
         dropped: Object.fromEntries(this.counters.dropped),
         addressErrors: this.counters.addressErrors,
       },
+      ...(this.deps.reconciler === undefined ? {} : { cloud: this.deps.reconciler.status() }),
     };
   }
 
@@ -232,9 +253,12 @@ export class InstanceRuntime {
         return;
       }
       case 'cloud-claim':
+        // The MASTER decision, right after the first advert: the cloud calls go out now, in
+        // parallel with the address changes, never delaying VRRP.
+        this.deps.reconciler?.becomeMaster(epochNowMs());
+        return;
       case 'cloud-release':
-        // Cloud targets arrive with the cloud issue; nothing to drive yet.
-        logger.debug({ event: action.type }, 'no cloud targets configured');
+        void this.deps.reconciler?.becomeBackup();
         return;
       case 'advert-dropped':
         this.drop(action.reason, action.src);
