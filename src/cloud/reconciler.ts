@@ -7,7 +7,7 @@ import type { CloudProvider } from './provider.js';
 import { DEFAULT_RECONCILER_SETTINGS, type ReconcilerSettings } from './reconciler-settings.js';
 import type { CloudTarget } from './target.js';
 import { TargetLoop, type TargetStatus } from './target-loop.js';
-import { realTiming, type CloudTiming } from './timing.js';
+import { nextTurn, realTiming, type CloudTiming } from './timing.js';
 
 export type CloudRole = 'master' | 'backup';
 
@@ -45,6 +45,7 @@ export class Reconciler {
           instance: options.instance,
           target,
           provider: (signal) => this.whenProvider(signal),
+          knownProvider: () => this.provider,
           timing: options.timing ?? realTiming,
           settings,
           logger: options.logger,
@@ -63,7 +64,16 @@ export class Reconciler {
   /** The core decided MASTER at `atMs` (high-resolution epoch ms): claim every target now. */
   becomeMaster(atMs: number): void {
     this.role = 'master';
-    for (const loop of this.loops) loop.start('became-master', atMs);
+    void this.startInTurns(atMs);
+  }
+
+  /** The first target now, each next one a turn later: see nextTurn. */
+  private async startInTurns(atMs: number): Promise<void> {
+    for (const [i, loop] of this.loops.entries()) {
+      if (i > 0) await nextTurn();
+      if (this.role !== 'master') return;
+      loop.start('became-master', atMs);
+    }
   }
 
   /** No longer MASTER: stop claiming at once. The next MASTER moves the targets. */

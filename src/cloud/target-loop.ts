@@ -9,7 +9,7 @@ import type { CloudMetrics } from './metrics.js';
 import type { CloudProvider, FenceRecord } from './provider.js';
 import type { ReconcilerSettings } from './reconciler-settings.js';
 import { targetName, type CloudTarget, type CloudTargetKind } from './target.js';
-import type { CloudTiming } from './timing.js';
+import { epochNowMs, monotonicNowMs, nextTurn, type CloudTiming } from './timing.js';
 
 export type TargetPhase =
   | 'idle' // not MASTER: nothing to do
@@ -57,6 +57,8 @@ export interface TargetLoopDeps {
   readonly target: CloudTarget;
   /** Resolves once the cloud identity is known (discovery may still be retrying). */
   readonly provider: (signal: AbortSignal) => Promise<CloudProvider>;
+  /** The provider if discovery has finished, without waiting. */
+  readonly knownProvider?: (() => CloudProvider | undefined) | undefined;
   readonly timing: CloudTiming;
   readonly settings: ReconcilerSettings;
   readonly logger: Logger;
@@ -143,10 +145,14 @@ export class TargetLoop {
   }
 
   private async run(trigger: TakeoverTrigger, atMs: number, signal: AbortSignal): Promise<void> {
-    this.setPhase('waiting-for-cloud');
-    const provider = await this.deps.provider(signal);
-    // A run that was cancelled must not touch the status once it resumes (see attempt()).
-    signal.throwIfAborted();
+    // Known provider (the usual case): no await, so the claim is sent in this very turn.
+    let provider = this.deps.knownProvider?.();
+    if (provider === undefined) {
+      this.setPhase('waiting-for-cloud');
+      provider = await this.deps.provider(signal);
+      // A run that was cancelled must not touch the status once it resumes (see attempt()).
+      signal.throwIfAborted();
+    }
     let next: TakeoverTrigger | undefined = trigger;
     let startedAtMs = atMs;
     for (;;) {
@@ -189,26 +195,32 @@ export class TargetLoop {
     this.setPhase('claiming');
     const timeline: FailoverTimeline = { trigger, term, startedAtMs };
     this.timeline = timeline;
-    this.log.info({ event: 'cloud-claim', trigger, term, startedAtMs }, 'claiming cloud target');
-    // The record and the claim go out together: a takeover costs one round trip, not two. A
-    // MASTER with an older term stops at its next re-check, when it reads this record.
+    // The claim first, on a turn of its own (nextTurn); the record right after: a takeover costs
+    // one round trip, not two. A MASTER with an older term stops at its next re-check, when it
+    // reads this record.
     timeline.firstRequestAtMs = timing.nowMs();
+    const claimed = this.claimOnce(provider, signal).then(() => {
+      signal.throwIfAborted();
+      timeline.acceptedAtMs = timing.nowMs();
+      this.stage('accepted', timeline);
+      this.log.info(
+        { event: 'cloud-claim-accepted', ms: round(timeline.acceptedAtMs - startedAtMs) },
+        'cloud API accepted the claim',
+      );
+    });
+    // The decision on the host-wide monotonic clock too, for comparison with other processes.
+    const startedMonoMs = monotonicNowMs() - (epochNowMs() - startedAtMs);
+    this.log.info(
+      { event: 'cloud-claim', trigger, term, startedAtMs, startedMonoMs },
+      'claiming cloud target',
+    );
     const record: FenceRecord = { term, owner: me, beat: 0, released: false };
-    await joinSteps(
-      signal,
+    const fenced = nextTurn().then(() =>
       this.attempt('writeFence', signal, () =>
         provider.writeFence(this.deps.target, record, { signal }),
       ),
-      this.claimOnce(provider, signal).then(() => {
-        signal.throwIfAborted();
-        timeline.acceptedAtMs = timing.nowMs();
-        this.stage('accepted', timeline);
-        this.log.info(
-          { event: 'cloud-claim-accepted', ms: round(timeline.acceptedAtMs - startedAtMs) },
-          'cloud API accepted the claim',
-        );
-      }),
     );
+    await joinSteps(signal, fenced, claimed);
     await this.verify(provider, signal);
   }
 

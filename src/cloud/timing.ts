@@ -11,6 +11,16 @@ export interface CloudTiming {
   random(): number;
 }
 
+/**
+ * CLOCK_MONOTONIC in ms: the same clock in every process of a host. Epoch times built from
+ * performance.timeOrigin are not (each process anchors its own, and the wall clock is slewed: a
+ * millisecond apart within seconds here), so times compared across processes (agent and
+ * emulator, in the benchmark) use this one.
+ */
+export function monotonicNowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
 export function epochNowMs(): number {
   return performance.timeOrigin + performance.now();
 }
@@ -35,3 +45,12 @@ export const realTiming: CloudTiming = {
     }),
   random: Math.random,
 };
+
+/**
+ * Resolves on the event loop's next turn. The SDK turns a call into a request over many
+ * promise steps; calls started together advance in lock-step and all reach the wire late. Giving
+ * the most urgent call a turn of its own puts it on the wire first.
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -28,19 +28,28 @@ export class FloatdAgent {
     readonly configPath: string,
   ) {}
 
-  /** JSON log lines of the agent. */
+  private parsed: Record<string, unknown>[] = [];
+  private parsedUpTo = 0;
+
+  /**
+   * JSON log lines of the agent. Parsed once each (callers poll this often; a lab process that
+   * timed something must not have its clock perturbed by our re-parsing).
+   */
   logs(): Record<string, unknown>[] {
-    return this.proc
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .flatMap((line) => {
+    const output = this.proc.output();
+    const end = output.lastIndexOf('\n') + 1;
+    if (end > this.parsedUpTo) {
+      for (const line of output.slice(this.parsedUpTo, end).split('\n')) {
+        if (!line.startsWith('{')) continue;
         try {
-          return [JSON.parse(line) as Record<string, unknown>];
+          this.parsed.push(JSON.parse(line) as Record<string, unknown>);
         } catch {
-          return [];
+          // not a log line
         }
-      });
+      }
+      this.parsedUpTo = end;
+    }
+    return this.parsed;
   }
 
   transitions(): TransitionLog[] {

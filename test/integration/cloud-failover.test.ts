@@ -142,12 +142,15 @@ describe('cloud failover in the lab (unicast, IMDS fakes, EC2 emulator)', () => 
       expect(tl?.acceptedAtMs).toBeGreaterThanOrEqual(tl?.firstRequestAtMs ?? Infinity);
       expect(tl?.confirmedAtMs).toBeGreaterThanOrEqual(tl?.acceptedAtMs ?? Infinity);
     }
-    const decision = Math.min(...targets.map((t) => t.timeline?.startedAtMs ?? Infinity));
+    // The decision and the emulator's arrival times on the host's monotonic clock (both
+    // processes read the same one; their epoch clocks drift apart).
+    const claimLines = a2.logs().filter((l) => l.event === 'cloud-claim');
+    const decision = Math.min(...claimLines.map((l) => Number(l.startedMonoMs)));
     const firstSeen = c.emulator.requests.find(
-      (r) => r.accessKeyId === h2.accessKeyId && r.atMs >= decision,
+      (r) => r.accessKeyId === h2.accessKeyId && r.monoMs >= decision,
     );
     console.log(
-      `cloud e2e: MASTER decision -> first API request at the emulator ${((firstSeen?.atMs ?? NaN) - decision).toFixed(2)} ms; ` +
+      `cloud e2e: MASTER decision -> first API request at the emulator ${((firstSeen?.monoMs ?? NaN) - decision).toFixed(2)} ms; ` +
         targets
           .map(
             (t) =>

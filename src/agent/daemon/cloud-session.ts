@@ -2,6 +2,7 @@
 // discovery (IMDSv2, retried: a host whose metadata service is not up yet still runs VRRP), the
 // EC2 client, and the startup checks. Reconcilers claim as soon as the identity is known.
 import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AwsProvider } from '../../cloud/aws/aws-provider.js';
@@ -9,9 +10,14 @@ import { discoverWithRetry, type AwsIdentity } from '../../cloud/aws/discovery.j
 import { createEc2Client, warmUp } from '../../cloud/aws/ec2-client.js';
 import { ImdsClient } from '../../cloud/aws/imds-client.js';
 import { preflight } from '../../cloud/aws/preflight.js';
+import { rehearse } from '../../cloud/aws/rehearse.js';
 import { CloudMetrics } from '../../cloud/metrics.js';
 import { Reconciler } from '../../cloud/reconciler.js';
 import type { CloudConfig, InstanceConfig } from '../config/schema.js';
+
+/** How often a BACKUP rehearses its cloud calls, and how many rounds each time. */
+const REHEARSAL_REFRESH_MS = 60_000;
+const REFRESH_ROUNDS = 3;
 
 export interface CloudSessionOptions {
   readonly config: CloudConfig;
@@ -145,6 +151,20 @@ export class CloudSession {
     ).catch((error: unknown) => [`startup checks failed: ${(error as Error).message}`]);
     for (const problem of problems) log.error({ event: 'cloud-preflight' }, problem);
     this.problems.push(...problems);
+    if (signal.aborted) return;
+    const rehearsalStartMs = performance.now();
+    await rehearse(client, identity, targets).catch((error: unknown) => {
+      log.warn({ err: error }, 'cloud call rehearsal failed (first claim may be slower)');
+    });
+    log.debug({ ms: Math.round(performance.now() - rehearsalStartMs) }, 'cloud calls rehearsed');
+    // V8 drops the bytecode of code that has not run for a while: a BACKUP rehearses again now
+    // and then, so a failover days later is as quick as one a minute after startup.
+    const timer = setInterval(() => {
+      if (instances.some((i) => this.reconcilers.get(i.name)?.status().role === 'master')) return;
+      void rehearse(client, identity, targets, REFRESH_ROUNDS).catch(() => undefined);
+    }, REHEARSAL_REFRESH_MS);
+    timer.unref();
+    signal.addEventListener('abort', () => clearInterval(timer), { once: true });
   }
 }
 

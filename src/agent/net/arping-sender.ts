@@ -28,9 +28,11 @@ export interface ArpingSenderOptions {
   readonly maxRunning?: number;
   /** Announcements waiting for a free slot; beyond this they are dropped (and logged). */
   readonly maxQueued?: number;
+  /** Called by close(): e.g. to stop the fork server behind `spawn`. */
+  readonly onClose?: () => void;
 }
 
-const defaultSpawner: ArpingSpawner = (cmd, args) =>
+export const defaultSpawner: ArpingSpawner = (cmd, args) =>
   spawnChild(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 
 /**
@@ -50,6 +52,7 @@ export class ArpingSender implements AnnounceSender {
   private pumpScheduled = false;
   private closed = false;
   private dropped = 0;
+  private readonly onClose: (() => void) | undefined;
 
   constructor(opts: ArpingSenderOptions) {
     this.logger = opts.logger.child({ component: 'net.garp' });
@@ -57,6 +60,7 @@ export class ArpingSender implements AnnounceSender {
     this.defer = opts.defer ?? ((fn) => void setImmediate(fn));
     this.maxRunning = opts.maxRunning ?? 32;
     this.maxQueued = opts.maxQueued ?? 1024;
+    this.onClose = opts.onClose;
   }
 
   send(vip: Vip): void {
@@ -84,6 +88,7 @@ export class ArpingSender implements AnnounceSender {
     this.queue.length = 0;
     for (const child of this.running) child.kill('SIGKILL');
     this.running.clear();
+    this.onClose?.();
   }
 
   private pump(): void {

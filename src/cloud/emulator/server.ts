@@ -2,6 +2,7 @@
 // `new EC2Client({ endpoint })`. Auth, dispatch, fault injection and the request record.
 
 import { createServer } from 'node:http';
+import { monotonicNowMs } from '../timing.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -32,6 +33,8 @@ export interface Ec2EmulatorOptions {
 export interface RecordedRequest {
   /** When the request arrived (epoch ms, high resolution). */
   readonly atMs: number;
+  /** The same moment on the host's monotonic clock (comparable across processes). */
+  readonly monoMs: number;
   readonly action: string;
   readonly params: Readonly<Record<string, string>>;
   /** HTTP status; 0 when no answer was sent (timeout fault). */
@@ -110,6 +113,7 @@ export async function createEc2Emulator(options: Ec2EmulatorOptions = {}): Promi
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const atMs = nowMs();
+    const monoMs = monotonicNowMs();
     const requestId = newRequestId();
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://emulator');
@@ -118,6 +122,7 @@ export async function createEc2Emulator(options: Ec2EmulatorOptions = {}): Promi
     const auth = parseAuthorization(req.headers.authorization);
     const base = {
       atMs,
+      monoMs,
       action,
       params: paramsRecord(params),
       accessKeyId: auth?.accessKeyId ?? '',

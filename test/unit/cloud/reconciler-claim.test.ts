@@ -185,16 +185,18 @@ describe('Reconciler as BACKUP', () => {
     expect(a.reconciler.status().targets[0]?.claims).toBe(0);
   });
 
-  it('becomeMaster immediately followed by becomeBackup leaves the target idle, with no call', async () => {
+  it('becomeMaster immediately followed by becomeBackup: only the claim sent at the decision, aborted; target idle', async () => {
     const cloud = new FakeCloud();
     const a = testAgent(cloud, 'a');
+    // With the provider known, the claim leaves in the very turn of the MASTER decision.
     a.reconciler.becomeMaster(Date.now());
-    await a.reconciler.becomeBackup();
+    const stopped = a.reconciler.becomeBackup();
     await vi.advanceTimersByTimeAsync(30_000);
-    expect(cloud.calls).toHaveLength(0);
+    await stopped;
+    expect(cloud.calls.map((c) => [c.method, c.outcome])).toEqual([['claim', 'aborted']]);
+    expect(cloud.ownerHistory(VIP)).toEqual([]);
     const target = a.reconciler.status().targets[0];
     expect(target?.phase).toBe('idle');
-    expect(a.lines.filter((l) => l.event === 'cloud-claim')).toEqual([]);
   });
 
   it('becomeBackup resolves only once no call of the old term is in flight', async () => {
