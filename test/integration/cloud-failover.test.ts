@@ -12,7 +12,9 @@ import {
   type CloudHost,
   type CloudLab,
 } from '../../src/lab/cloud-lab.js';
+import { runPlan, type CloudPlan } from '../../src/agent/cli/plan-command.js';
 import {
+  actionsByTargetKind,
   acceptedClaims,
   allOn,
   claimsBy,
@@ -158,6 +160,26 @@ describe('cloud failover in the lab (unicast, IMDS fakes, EC2 emulator)', () => 
           )
           .join(', '),
     );
+
+    // floatd plan lists, per target type, exactly the calls the emulator saw from both agents
+    // (startup checks, claims, fence records, read-backs, re-checks).
+    const out: string[] = [];
+    const code = await runPlan(['-c', a2.configPath, '--json'], {
+      stdout: (text) => out.push(text),
+      stderr: (text) => out.push(text),
+    });
+    expect(code).toBe(0);
+    const plan = JSON.parse(out.join('')) as CloudPlan;
+    const seen = actionsByTargetKind(
+      c.emulator.requests.filter((r) => r.action !== ''), // warmUp's unsigned GET is no call
+      c,
+    );
+    for (const target of plan.instances[0]?.targets ?? []) {
+      const { startup, onMaster, readBack, whileMaster } = target.phases;
+      const planned = [...new Set([...startup, ...onMaster, ...readBack, ...whileMaster])].sort();
+      console.log(`plan vs emulator, ${target.kind}: ${planned.join(', ')}`);
+      expect([...seen[target.kind]].sort()).toEqual(planned);
+    }
     agents.splice(agents.indexOf(a1), 1);
   });
 

@@ -43,7 +43,7 @@ export interface PlanPhases {
   readonly readBack: readonly string[];
   /** Each re-check while MASTER: fence records, our heartbeat, the owner. */
   readonly whileMaster: readonly string[];
-  /** Giving the target up. */
+  /** Giving the target up: never done by the agent (the next MASTER takes it over). */
   readonly release: readonly string[];
 }
 
@@ -206,7 +206,7 @@ export function phasesOf(calls: AwsCallPlan): PlanPhases {
     onMaster: unique([...calls.claim, ...fenceWrite]),
     readBack: unique([...fenceRead, ...calls.verify]),
     whileMaster: unique([...fenceRead, ...fenceWrite, ...calls.verify]),
-    release: unique(calls.release),
+    release: [],
   };
 }
 
@@ -237,9 +237,7 @@ function renderPlan(
         row('read back until ours', phases.readBack),
         row(every, phases.whileMaster),
         row('  if another owner shows', [`${target.calls.claim.join(', ')}, then read back`]),
-        phases.release.length === 0
-          ? row('on release', ['none: the route stays until the next MASTER replaces it'])
-          : row('on release', phases.release),
+        row('on leaving MASTER', ['none: the next MASTER takes the target over']),
       );
     }
     lines.push('');

@@ -57,7 +57,12 @@ export function awsCallsFor(target: CloudTarget, options: AwsCallPlanOptions = {
   }
 }
 
-/** Every action for these targets, sorted and deduplicated: the IAM policy's `ec2:` actions. */
+/**
+ * Every action the agent calls for these targets, sorted and deduplicated: the IAM policy's
+ * `ec2:` actions. Not `release`: the agent never gives a target up (a BACKUP leaves it to the
+ * next MASTER, which moves it; releasing would leave a window with no owner), so its calls are
+ * not granted.
+ */
 export function awsActionsFor(
   targets: readonly CloudTarget[],
   options: AwsCallPlanOptions = {},
@@ -65,7 +70,7 @@ export function awsActionsFor(
   const all = new Set<string>();
   for (const target of targets) {
     const plan = awsCallsFor(target, options);
-    for (const list of [plan.startup, plan.claim, plan.verify, plan.fence, plan.release]) {
+    for (const list of [plan.startup, plan.claim, plan.verify, plan.fence]) {
       for (const action of list) all.add(action);
     }
   }

@@ -56,12 +56,12 @@ const FAMILIES: readonly { family: Family; sid: string; why: string }[] = [
   {
     family: 'secondaryIp',
     sid: 'FloatdSecondaryIp',
-    why: 'move the secondary IP onto this host: network-interface is the only resource type of Assign/UnassignPrivateIpAddresses',
+    why: 'move the secondary IP onto this host: network-interface is the only resource type of AssignPrivateIpAddresses',
   },
   {
     family: 'elasticIp',
     sid: 'FloatdElasticIp',
-    why: 'point the EIP at this host: Associate/DisassociateAddress are authorised on the elastic-ip and on the network-interface',
+    why: 'point the EIP at this host: AssociateAddress is authorised on the elastic-ip and on the network-interface',
   },
   {
     family: 'routeTable',
@@ -207,7 +207,8 @@ export function iamPolicyFor(
 
 function actionsOf(target: CloudTarget, options: AwsCallPlanOptions): Set<string> {
   const plan = awsCallsFor(target, options);
-  return new Set([...plan.startup, ...plan.claim, ...plan.verify, ...plan.fence, ...plan.release]);
+  // Not plan.release: the agent never releases a target (aws-calls.ts), so it is not granted.
+  return new Set([...plan.startup, ...plan.claim, ...plan.verify, ...plan.fence]);
 }
 
 function arnBuilder(options: IamPolicyOptions): Arns {

@@ -87,7 +87,7 @@ describe('floatd plan', () => {
         onMaster: ['AssignPrivateIpAddresses', 'CreateTags'],
         readBack: ['DescribeTags', 'DescribeNetworkInterfaces'],
         whileMaster: ['DescribeTags', 'CreateTags', 'DescribeNetworkInterfaces'],
-        release: ['DescribeNetworkInterfaces', 'UnassignPrivateIpAddresses'],
+        release: [],
       });
     });
 
@@ -98,7 +98,7 @@ describe('floatd plan', () => {
         onMaster: ['AssociateAddress', 'CreateTags'],
         readBack: ['DescribeTags', 'DescribeAddresses'],
         whileMaster: ['DescribeTags', 'CreateTags', 'DescribeAddresses'],
-        release: ['DescribeAddresses', 'DisassociateAddress'],
+        release: [],
       });
     });
 
@@ -202,7 +202,7 @@ describe('floatd plan', () => {
       'read back until ours | DescribeTags, DescribeRouteTables',
       'while MASTER, every 2 s | DescribeTags, CreateTags, DescribeRouteTables',
       'if another owner shows | ReplaceRoute, CreateRoute, then read back',
-      'on release | none: the route stays until the next MASTER replaces it',
+      'on leaving MASTER | none: the next MASTER takes the target over',
     ]);
     expect(lines).toContain('instance db (vrid 52): no cloud targets');
     expect(lines).toContain(

@@ -32,7 +32,7 @@ const ANY = 'arn:aws:ec2:*:*';
 const FENCE_CONDITION = { 'ForAllValues:StringLike': { 'aws:TagKeys': ['floatd:fence:*'] } };
 
 describe('iamPolicyFor: one target type at a time', () => {
-  it('secondary-ip: Assign/Unassign on any ENI, fence tags on the subnet', () => {
+  it('secondary-ip: Assign on any ENI, fence tags on the subnet', () => {
     expect(iamPolicyFor([secondaryIp])).toEqual({
       Version: '2012-10-17',
       Statement: [
@@ -45,7 +45,7 @@ describe('iamPolicyFor: one target type at a time', () => {
         {
           Sid: 'FloatdSecondaryIp',
           Effect: 'Allow',
-          Action: ['ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          Action: ['ec2:AssignPrivateIpAddresses'],
           Resource: [`${ANY}:network-interface/*`],
         },
         {
@@ -59,7 +59,7 @@ describe('iamPolicyFor: one target type at a time', () => {
     });
   });
 
-  it('elastic-ip: Associate/Disassociate on the EIP and the ENI, fence tags on the EIP', () => {
+  it('elastic-ip: Associate on the EIP and the ENI, fence tags on the EIP', () => {
     expect(iamPolicyFor([elasticIp]).Statement).toEqual([
       {
         Sid: 'FloatdDescribe',
@@ -70,7 +70,7 @@ describe('iamPolicyFor: one target type at a time', () => {
       {
         Sid: 'FloatdElasticIp',
         Effect: 'Allow',
-        Action: ['ec2:AssociateAddress', 'ec2:DisassociateAddress'],
+        Action: ['ec2:AssociateAddress'],
         Resource: [`${ANY}:elastic-ip/eipalloc-0123456789abcdef0`, `${ANY}:network-interface/*`],
       },
       {
