@@ -45,6 +45,10 @@ describe('npm run demo', () => {
     expect(code, out).toBe(0);
     expect(out).toMatch(/h1 is MASTER \(master-down\); VIP on h1: true, on h2: false/);
     expect(out).toMatch(/h2 is MASTER \(master-down\) \d+ ms after h1 died/);
+    // The cloud side followed every MASTER: all four EC2 moves to the new MASTER's ENI.
+    expect(
+      out.match(/EC2 emulator: secondary IP, Elastic IP and both routes on h\d's ENI/g),
+    ).toHaveLength(4);
     expect(out).toMatch(/client: pings answered again \d+ ms after h1 died/);
     expect(out).toMatch(/h1 is MASTER again \(preempting\)/);
     expect(out).toMatch(/h2 is MASTER \(master-released\) \d+ ms after the SIGTERM/);

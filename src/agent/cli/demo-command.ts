@@ -2,7 +2,10 @@
 // floatd agents holding a VIP, and a client pinging it. Kill the MASTER, watch the backup take
 // over and the pings come back, bring the old MASTER back, stop it gracefully. Always torn down.
 import { parseArgs } from 'node:util';
+import { cloudLabSubnet, createCloudLab, type CloudLab } from '../../lab/cloud-lab.js';
+import { allOn, ownersNow } from '../../lab/cloud-observe.js';
 import { Lab, labUnavailableReason } from '../../lab/lab.js';
+import type { LabHost } from '../../lab/lab.js';
 import type { FloatdAgent } from '../../lab/agents.js';
 import { labTempDir, sleep, startFloatd } from '../../lab/agents.js';
 import type { LabProcess } from '../../lab/lab-process.js';
@@ -13,6 +16,8 @@ const USAGE = `Usage: floatd demo [--interval-ms MS]
 
 A live failover demo (needs root: it creates network namespaces, then removes them):
   h1 and h2 run floatd (VRRP v3, priorities 150 and 100) for one VIP; h3 pings the VIP.
+  An EC2 API emulator (with an IMDSv2 fake per host) stands in for AWS: each MASTER also moves
+  the VIP as a secondary private IP, an Elastic IP and a route in two route tables to its ENI.
   1. h1 becomes MASTER and holds the VIP.
   2. h1 dies (floatd SIGKILLed, cable pulled): h2 takes over after Master_Down_Interval;
      the client's pings resume.
@@ -88,17 +93,54 @@ class Demo {
     this.io.stdout(`${t} s  ${text}`);
   }
 
+  private cloud: CloudLab | undefined;
+
   async run(): Promise<number> {
-    const lab = await Lab.create({ hosts: 3 });
+    const lab = await Lab.create({ hosts: 3, rootAccess: true, subnet: cloudLabSubnet() });
     try {
-      return await lab.runThenDestroy(() => this.script(lab));
+      return await lab.runThenDestroy(async () => {
+        this.cloud = await createCloudLab(lab, [lab.host(1), lab.host(2)]);
+        try {
+          return await this.script(lab);
+        } finally {
+          await this.cloud.close();
+        }
+      });
     } finally {
-      this.say('lab removed (namespaces, processes)');
+      this.say('lab removed (namespaces, processes, EC2 emulator)');
     }
   }
 
+  /** Wait until the emulator shows every target on `host`'s ENI, and say how fast it went. */
+  private async cloudMoved(
+    agent: FloatdAgent,
+    host: LabHost,
+    vip: string,
+    afterMs: number,
+  ): Promise<void> {
+    const cloud = this.cloud as CloudLab;
+    const eni = cloud.hosts.find((h) => h.host === host)?.networkInterfaceId ?? '';
+    const confirmed = (): Record<string, unknown>[] =>
+      agent.logs().filter((l) => l.event === 'cloud-confirmed' && Number(l.time) >= afterMs - 1);
+    const deadline = Date.now() + 10_000;
+    while (!(allOn(ownersNow(cloud, vip), eni) && confirmed().length >= 3)) {
+      if (Date.now() > deadline) {
+        this.say(`EC2 emulator: targets not all on ${host.name}'s ENI ${eni} within 10 s`);
+        return;
+      }
+      await sleep(20);
+    }
+    const ms = confirmed().map((l) => Number(l.msToConfirmed));
+    this.say(
+      `EC2 emulator: secondary IP, Elastic IP and both routes on ${host.name}'s ENI ${eni}, ` +
+        `confirmed by read-back ${Math.min(...ms).toFixed(0)}-${Math.max(...ms).toFixed(0)} ms after the MASTER decision`,
+    );
+  }
+
   private config(priority: number): string {
+    const cloud = this.cloud as CloudLab;
     return [
+      cloud.cloudYaml({ recheckInterval: '2s', disableSourceDestCheck: true }),
       'log: { level: info }',
       'instances:',
       '  - name: demo',
@@ -108,6 +150,12 @@ class Demo {
       `    advertInterval: ${this.intervalMs}ms`,
       '    vips: [VIP/24]',
       '    garp: { masterDelay: 0s, masterRepeat: 3 }',
+      '    cloud:',
+      '      - type: secondary-ip',
+      '      - type: elastic-ip',
+      `        allocationId: ${cloud.allocationId}`,
+      '      - type: route-table',
+      `        routeTableIds: [${cloud.routeTableIds.join(', ')}]`,
       '',
     ].join('\n');
   }
@@ -125,12 +173,16 @@ class Demo {
     );
 
     this.say('starting floatd on h1 and h2');
-    let a1 = await startFloatd(h1, yaml(150), dir);
-    const a2 = await startFloatd(h2, yaml(100), dir);
+    const env = (host: LabHost): Record<string, string> => ({
+      ...(this.cloud?.hosts.find((h) => h.host === host)?.env ?? {}),
+    });
+    let a1 = await startFloatd(h1, yaml(150), dir, env(h1));
+    const a2 = await startFloatd(h2, yaml(100), dir, env(h2));
     const first = await a1.waitForState('master', 10 * this.intervalMs);
     this.say(
       `h1 is MASTER (${first.reason}); VIP on h1: ${await h1.hasAddress(vip)}, on h2: ${await h2.hasAddress(vip)}`,
     );
+    await this.cloudMoved(a1, h1, vip, first.atMs);
 
     // -D: a timestamp per line, so reply gaps are measured on the client's own clock.
     const ping = client.spawn('ping', ['-n', '-D', '-O', '-i', '0.1', '-W', '1', vip]);
@@ -147,6 +199,7 @@ class Demo {
       `h2 is MASTER (${takeover.reason}) ${takeover.atMs - killedAt} ms after h1 died (theory: ` +
         `Master_Down_Interval ${mdi.toFixed(0)} ms after h1's last advert, up to one interval before)`,
     );
+    await this.cloudMoved(a2, h2, vip, takeover.atMs);
     await this.waitForReplies(ping, 3, killedAt);
     const gap = replyGap(ping, killedAt);
     this.say(
@@ -160,12 +213,13 @@ class Demo {
       '== h1 comes back: cable in, floatd started (it first removes the VIP the crash left)',
     );
     await h1.reconnect();
-    a1 = await startFloatd(h1, yaml(150), dir);
+    a1 = await startFloatd(h1, yaml(150), dir, env(h1));
     const preempt = await a1.waitForState('master', 3 * mdi, restartAt);
     this.say(
       `h1 is MASTER again (${preempt.reason}) ${preempt.atMs - restartAt} ms after the restart ` +
         `command (process start included); h2 is ${await this.stateText(a2)}`,
     );
+    await this.cloudMoved(a1, h1, vip, preempt.atMs);
 
     await sleep(2 * this.intervalMs);
     const stopAt = Date.now();
@@ -176,6 +230,7 @@ class Demo {
       `h2 is MASTER (${handover.reason}) ${handover.atMs - stopAt} ms after the SIGTERM ` +
         `(theory: Skew_Time ${skewTimeMs(3, 100, this.cs).toFixed(1)} ms)`,
     );
+    await this.cloudMoved(a2, h2, vip, handover.atMs);
     this.say(
       `h1 exited with status ${await stopped}; VIP on h1: ${await h1.hasAddress(vip)}, ` +
         `on h2: ${await h2.hasAddress(vip)}`,
