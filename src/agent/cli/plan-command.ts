@@ -237,7 +237,9 @@ function renderPlan(
         row('read back until ours', phases.readBack),
         row(every, phases.whileMaster),
         row('  if another owner shows', [`${target.calls.claim.join(', ')}, then read back`]),
-        row('on leaving MASTER', ['none: the next MASTER takes the target over']),
+        row('on leaving MASTER', [
+          'CreateTags (our fence record marked released); the next MASTER takes the target over',
+        ]),
       );
     }
     lines.push('');

@@ -202,7 +202,7 @@ describe('floatd plan', () => {
       'read back until ours | DescribeTags, DescribeRouteTables',
       'while MASTER, every 2 s | DescribeTags, CreateTags, DescribeRouteTables',
       'if another owner shows | ReplaceRoute, CreateRoute, then read back',
-      'on leaving MASTER | none: the next MASTER takes the target over',
+      'on leaving MASTER | CreateTags (our fence record marked released); the next MASTER takes the target over',
     ]);
     expect(lines).toContain('instance db (vrid 52): no cloud targets');
     expect(lines).toContain(

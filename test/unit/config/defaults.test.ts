@@ -130,4 +130,14 @@ describe('examples', () => {
       unicast: { source: '10.99.0.1', peers: ['10.99.0.2'], acceptUnknownPeers: false },
     });
   });
+
+  it('examples/aws.yaml validates, with all three cloud targets', async () => {
+    const config = await loadConfigFile(example('aws.yaml'));
+    expect(config.instances[0]?.cloud.map((t) => t.kind)).toEqual([
+      'secondary-ip',
+      'elastic-ip',
+      'route-table',
+    ]);
+    expect(config.cloud.recheckIntervalMs).toBe(5000);
+  });
 });
