@@ -20,7 +20,9 @@ export const DEFAULT_RECONCILER_SETTINGS: ReconcilerSettings = {
   recheckIntervalMs: 5_000,
   verifyTimeoutMs: 10_000,
   fenceLeaseMs: 15_000,
-  driftConfirmMs: 2_000,
+  // Longer than a fence write may take under throttling and a timed-out call or two: a new
+  // MASTER's claim can land before its record shows.
+  driftConfirmMs: 5_000,
   verifyPollMaxMs: 1_000,
   backoff: DEFAULT_BACKOFF,
 };

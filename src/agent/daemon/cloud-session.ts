@@ -12,11 +12,12 @@ import { ImdsClient } from '../../cloud/aws/imds-client.js';
 import { preflight } from '../../cloud/aws/preflight.js';
 import { rehearse } from '../../cloud/aws/rehearse.js';
 import { CloudMetrics } from '../../cloud/metrics.js';
+import { DEFAULT_RECONCILER_SETTINGS } from '../../cloud/reconciler-settings.js';
 import { Reconciler } from '../../cloud/reconciler.js';
 import type { CloudConfig, InstanceConfig } from '../config/schema.js';
 
 /** How often a BACKUP rehearses its cloud calls, and how many rounds each time. */
-const REHEARSAL_REFRESH_MS = 60_000;
+const REHEARSAL_REFRESH_MS = 30_000;
 const REFRESH_ROUNDS = 3;
 
 export interface CloudSessionOptions {
@@ -61,6 +62,11 @@ export class CloudSession {
           settings: {
             recheckIntervalMs: config.recheckIntervalMs,
             fenceLeaseMs: config.fenceLeaseMs,
+            // A competitor's record may take a few timed-out calls to show (see the default).
+            driftConfirmMs: Math.max(
+              DEFAULT_RECONCILER_SETTINGS.driftConfirmMs,
+              3 * config.callTimeoutMs,
+            ),
           },
         }),
       );
@@ -140,6 +146,7 @@ export class CloudSession {
       identity,
       callTimeoutMs: config.callTimeoutMs,
       observer,
+      prepareClaims: true,
     });
     // Claims may start now (an instance may already be MASTER); the checks run beside them.
     for (const instance of instances) this.reconcilers.get(instance.name)?.setProvider(provider);
@@ -156,12 +163,26 @@ export class CloudSession {
     await rehearse(client, identity, targets).catch((error: unknown) => {
       log.warn({ err: error }, 'cloud call rehearsal failed (first claim may be slower)');
     });
-    log.debug({ ms: Math.round(performance.now() - rehearsalStartMs) }, 'cloud calls rehearsed');
-    // V8 drops the bytecode of code that has not run for a while: a BACKUP rehearses again now
-    // and then, so a failover days later is as quick as one a minute after startup.
+    const prepare = (): Promise<void> =>
+      provider.prepareClaims(targets).catch((error: unknown) => {
+        log.warn(
+          { err: error },
+          'could not prepare the claims (the first claim takes the SDK path)',
+        );
+      });
+    await prepare();
+    log.debug(
+      { ms: Math.round(performance.now() - rehearsalStartMs) },
+      'cloud calls rehearsed, claims prepared',
+    );
+    // A BACKUP re-signs its prepared claims before they age out, and rehearses again: V8 drops
+    // the bytecode of code that has not run for a while, so a failover days later is as quick
+    // as one a minute after startup.
     const timer = setInterval(() => {
       if (instances.some((i) => this.reconcilers.get(i.name)?.status().role === 'master')) return;
-      void rehearse(client, identity, targets, REFRESH_ROUNDS).catch(() => undefined);
+      void rehearse(client, identity, targets, REFRESH_ROUNDS)
+        .catch(() => undefined)
+        .then(prepare);
     }, REHEARSAL_REFRESH_MS);
     timer.unref();
     signal.addEventListener('abort', () => clearInterval(timer), { once: true });

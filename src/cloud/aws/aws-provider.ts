@@ -12,7 +12,15 @@ import {
 import type { CallOptions, CloudProvider, FenceRecord, Ownership } from '../provider.js';
 import type { CloudTarget, ElasticIpTarget, SecondaryIpTarget } from '../target.js';
 import { Ec2CallError, runCall, type CallObserver } from './call.js';
-import { claimElasticIp, claimRouteTables, claimSecondaryIp } from './claims.js';
+import {
+  assignCommand,
+  associateCommand,
+  claimElasticIp,
+  claimRouteTables,
+  claimSecondaryIp,
+  replaceRouteCommand,
+} from './claims.js';
+import { PreparedRequests } from './prepared-requests.js';
 import type { AwsProviderIdentity, Ec2Deps } from './ec2-deps.js';
 import { readFenceRecords, writeFenceRecord } from './fence-calls.js';
 import {
@@ -32,19 +40,53 @@ export interface AwsProviderOptions {
   readonly callTimeoutMs: number;
   /** Told about every EC2 call: metrics, failover timeline. */
   readonly observer?: CallObserver | undefined;
+  /** Keep claims signed ahead of time (prepareClaims) for the first request of a takeover. */
+  readonly prepareClaims?: boolean | undefined;
 }
 
 export class AwsProvider implements CloudProvider {
   readonly identity: AwsProviderIdentity;
   private readonly deps: Ec2Deps;
 
+  private readonly prepared: PreparedRequests | undefined;
+
   constructor(options: AwsProviderOptions) {
     this.identity = options.identity;
+    this.prepared =
+      options.prepareClaims === true ? new PreparedRequests(options.client) : undefined;
     this.deps = {
       client: options.client,
       identity: options.identity,
       context: { timeoutMs: options.callTimeoutMs, observer: options.observer },
+      prepared: this.prepared,
     };
+  }
+
+  /**
+   * Sign each target's claim now, without sending it: the next takeover's first request is then
+   * only written to the socket. Call while BACKUP, and again before the signatures age out (the
+   * agent does each minute). No API call is made.
+   */
+  async prepareClaims(targets: readonly CloudTarget[]): Promise<void> {
+    const prepared = this.prepared;
+    if (prepared === undefined) return;
+    for (const target of targets) {
+      switch (target.kind) {
+        case 'secondary-ip':
+          await prepared.prepare(assignCommand(this.identity, target));
+          break;
+        case 'elastic-ip':
+          await prepared.prepare(associateCommand(this.identity, target));
+          break;
+        case 'route-table':
+          for (const table of target.routeTableIds) {
+            await prepared.prepare(
+              replaceRouteCommand(this.identity, table, target.destinationCidr),
+            );
+          }
+          break;
+      }
+    }
   }
 
   async claim(target: CloudTarget, options: CallOptions = {}): Promise<void> {

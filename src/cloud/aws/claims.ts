@@ -9,47 +9,90 @@ import {
 import { CloudApiError } from '../errors.js';
 import type { ElasticIpTarget, RouteTableTarget, SecondaryIpTarget } from '../target.js';
 import { Ec2CallError, runCall } from './call.js';
-import type { Ec2Deps } from './ec2-deps.js';
+import type { AwsProviderIdentity, Ec2Deps } from './ec2-deps.js';
+import type { ClaimCommand } from './prepared-requests.js';
+
+/** The claim commands, built in one place so a prepared request matches the claim exactly. */
+export function assignCommand(
+  identity: AwsProviderIdentity,
+  target: SecondaryIpTarget,
+): AssignPrivateIpAddressesCommand {
+  return new AssignPrivateIpAddressesCommand({
+    NetworkInterfaceId: identity.networkInterfaceId,
+    PrivateIpAddresses: [target.address],
+    AllowReassignment: true,
+  });
+}
+
+export function associateCommand(
+  identity: AwsProviderIdentity,
+  target: ElasticIpTarget,
+): AssociateAddressCommand {
+  return new AssociateAddressCommand({
+    AllocationId: target.allocationId,
+    NetworkInterfaceId: identity.networkInterfaceId,
+    PrivateIpAddress: target.privateIp,
+    AllowReassociation: true,
+  });
+}
+
+export function replaceRouteCommand(
+  identity: AwsProviderIdentity,
+  routeTableId: string,
+  cidr: string,
+): ReplaceRouteCommand {
+  return new ReplaceRouteCommand(routeInput(identity, routeTableId, cidr));
+}
+
+function routeInput(identity: AwsProviderIdentity, routeTableId: string, cidr: string) {
+  const destination = cidr.includes(':')
+    ? { DestinationIpv6CidrBlock: cidr }
+    : { DestinationCidrBlock: cidr };
+  return {
+    RouteTableId: routeTableId,
+    NetworkInterfaceId: identity.networkInterfaceId,
+    ...destination,
+  };
+}
+
+/** A claim command: its prepared, signed request if there is a fresh one, else the SDK. */
+function sendClaim(
+  deps: Ec2Deps,
+  command: ClaimCommand,
+  abortSignal: AbortSignal,
+): Promise<unknown> {
+  const request = deps.prepared?.take(command);
+  if (request !== undefined && deps.prepared !== undefined) {
+    return deps.prepared.send(request, abortSignal);
+  }
+  return deps.client.send(command as AssignPrivateIpAddressesCommand, { abortSignal });
+}
 
 export async function claimSecondaryIp(
-  { client, context, identity }: Ec2Deps,
+  deps: Ec2Deps,
   target: SecondaryIpTarget,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   await runCall(
-    context,
+    deps.context,
     'AssignPrivateIpAddresses',
-    (abortSignal) =>
-      client.send(
-        new AssignPrivateIpAddressesCommand({
-          NetworkInterfaceId: identity.networkInterfaceId,
-          PrivateIpAddresses: [target.address],
-          AllowReassignment: true,
-        }),
-        { abortSignal },
-      ),
-    { signal, subject: `secondary-ip ${target.address} (inside subnet ${identity.subnetId}?)` },
+    (abortSignal) => sendClaim(deps, assignCommand(deps.identity, target), abortSignal),
+    {
+      signal,
+      subject: `secondary-ip ${target.address} (inside subnet ${deps.identity.subnetId}?)`,
+    },
   );
 }
 
 export async function claimElasticIp(
-  { client, context, identity }: Ec2Deps,
+  deps: Ec2Deps,
   target: ElasticIpTarget,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   await runCall(
-    context,
+    deps.context,
     'AssociateAddress',
-    (abortSignal) =>
-      client.send(
-        new AssociateAddressCommand({
-          AllocationId: target.allocationId,
-          NetworkInterfaceId: identity.networkInterfaceId,
-          PrivateIpAddress: target.privateIp,
-          AllowReassociation: true,
-        }),
-        { abortSignal },
-      ),
+    (abortSignal) => sendClaim(deps, associateCommand(deps.identity, target), abortSignal),
     {
       signal,
       subject: `elastic-ip allocationId ${target.allocationId} and privateIp ${target.privateIp} (on our ENI?)`,
@@ -89,25 +132,20 @@ export async function claimRouteTables(
 }
 
 async function claimRoute(
-  { client, context, identity }: Ec2Deps,
+  deps: Ec2Deps,
   routeTableId: string,
   cidr: string,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const destination = cidr.includes(':')
-    ? { DestinationIpv6CidrBlock: cidr }
-    : { DestinationCidrBlock: cidr };
-  const input = {
-    RouteTableId: routeTableId,
-    NetworkInterfaceId: identity.networkInterfaceId,
-    ...destination,
-  };
+  const { client, context, identity } = deps;
+  const input = routeInput(identity, routeTableId, cidr);
   const subject = `route-table ${routeTableId} and destinationCidr ${cidr}`;
   const replace = (): Promise<unknown> =>
     runCall(
       context,
       'ReplaceRoute',
-      (abortSignal) => client.send(new ReplaceRouteCommand(input), { abortSignal }),
+      (abortSignal) =>
+        sendClaim(deps, replaceRouteCommand(identity, routeTableId, cidr), abortSignal),
       { signal, subject },
     );
   try {

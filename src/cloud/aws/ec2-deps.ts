@@ -2,6 +2,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { CloudIdentity } from '../provider.js';
 import type { CallContext } from './call.js';
+import type { PreparedRequests } from './prepared-requests.js';
 
 export interface AwsProviderIdentity extends CloudIdentity {
   /** Narrows the secondary-ip read-back to our VPC; without it, our subnet. */
@@ -12,4 +13,6 @@ export interface Ec2Deps {
   readonly client: EC2Client;
   readonly context: CallContext;
   readonly identity: AwsProviderIdentity;
+  /** Claims signed ahead of time (prepared-requests.ts); absent: always the SDK path. */
+  readonly prepared?: PreparedRequests | undefined;
 }
