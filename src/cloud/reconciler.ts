@@ -100,8 +100,10 @@ export class Reconciler {
     }
   }
 
-  stop(): Promise<void> {
-    return this.becomeBackup();
+  /** Agent shutdown: stop claiming, and let our fence records be marked released first. */
+  async stop(): Promise<void> {
+    await this.becomeBackup();
+    await Promise.all(this.loops.map((loop) => loop.released));
   }
 
   status(): ReconcilerStatus {

@@ -2,70 +2,28 @@
 // toward "owner is me", verify by reading back, and keep re-checking; never claim otherwise.
 // Every step is a log line; failures retry with jittered backoff and never end the loop.
 import type { Logger } from 'pino';
+import type {
+  FailoverTimeline,
+  TakeoverTrigger,
+  TargetLoopDeps,
+  TargetPhase,
+  TargetStatus,
+} from './target-types.js';
 import { backoffDelayMs } from './backoff.js';
-import { CloudApiError } from './errors.js';
+import { recordAccepted, recordConfirmed } from './failover-timeline.js';
 import { highestTerm, nextTerm, supersedingRecord } from './fencing.js';
-import type { CloudMetrics } from './metrics.js';
 import type { CloudProvider, FenceRecord } from './provider.js';
-import type { ReconcilerSettings } from './reconciler-settings.js';
-import { targetName, type CloudTarget, type CloudTargetKind } from './target.js';
-import { epochNowMs, monotonicNowMs, nextTurn, type CloudTiming } from './timing.js';
+import { joinSteps, round, StepRunner, Superseded } from './step-runner.js';
+import { targetName } from './target.js';
+import { epochNowMs, monotonicNowMs, nextTurn } from './timing.js';
 
-export type TargetPhase =
-  | 'idle' // not MASTER: nothing to do
-  | 'waiting-for-cloud' // MASTER, but discovery (IMDS) has not finished
-  | 'claiming'
-  | 'verifying'
-  | 'converged'
-  | 'fenced';
-
-/** Why a takeover started. */
-export type TakeoverTrigger = 'became-master' | 'peer-yielded' | 'fence-lifted' | 'fence-expired';
-
-/** High-resolution epoch ms of each failover stage (shown in status; compared with the emulator's log). */
-export interface FailoverTimeline {
-  readonly trigger: TakeoverTrigger;
-  readonly term: number;
-  readonly startedAtMs: number;
-  firstRequestAtMs?: number;
-  acceptedAtMs?: number;
-  confirmedAtMs?: number;
-}
-
-export interface TargetError {
-  readonly call: string;
-  readonly code: string;
-  readonly message: string;
-  readonly atMs: number;
-}
-
-export interface TargetStatus {
-  readonly name: string;
-  readonly kind: CloudTargetKind;
-  readonly phase: TargetPhase;
-  readonly term: number | undefined;
-  /** The ENI the last read-back named. */
-  readonly observedOwner: string | undefined;
-  readonly fencedBy: { readonly owner: string; readonly term: number } | undefined;
-  readonly claims: number;
-  readonly lastError: TargetError | undefined;
-  readonly timeline: FailoverTimeline | undefined;
-}
-
-export interface TargetLoopDeps {
-  readonly instance: string;
-  readonly target: CloudTarget;
-  /** Resolves once the cloud identity is known (discovery may still be retrying). */
-  readonly provider: (signal: AbortSignal) => Promise<CloudProvider>;
-  /** The provider if discovery has finished, without waiting. */
-  readonly knownProvider?: (() => CloudProvider | undefined) | undefined;
-  readonly timing: CloudTiming;
-  readonly settings: ReconcilerSettings;
-  readonly logger: Logger;
-  readonly metrics?: CloudMetrics | undefined;
-}
-
-type Step = 'claim' | 'observe' | 'readFences' | 'writeFence';
+export type {
+  FailoverTimeline,
+  TakeoverTrigger,
+  TargetLoopDeps,
+  TargetPhase,
+  TargetStatus,
+} from './target-types.js';
 
 export class TargetLoop {
   readonly name: string;
@@ -78,15 +36,22 @@ export class TargetLoop {
   private observedOwner: string | undefined;
   private fencedBy: FenceRecord | undefined;
   private claims = 0;
-  private lastError: TargetError | undefined;
+  private readonly steps: StepRunner;
   private timeline: FailoverTimeline | undefined;
   /** When VRRP last settled the group in our favour (peerYielded): older terms fence no more. */
   private settledAtMs = -Infinity;
   private readonly log: Logger;
+  /** This term's fence record is out (resolves once written): claim retries wait for it. */
+  private recordWritten: Promise<void> = Promise.resolve();
+  /** The last record of ours sent (it may have landed), while it may still fence others. */
+  private recordOut: FenceRecord | undefined;
+  /** A release of our record in flight: the next takeover's record must land after it. */
+  private releasing: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: TargetLoopDeps) {
     this.name = targetName(deps.target);
     this.log = deps.logger.child({ target: this.name });
+    this.steps = new StepRunner(this.log, deps.timing, deps.settings);
   }
 
   /** Start (or restart) claiming: we are MASTER. `atMs` is when the decision was made. */
@@ -104,10 +69,45 @@ export class TargetLoop {
 
   /** We left MASTER: stop at once; no claim starts after this returns. */
   stop(): Promise<void> {
+    // Our record would go on fencing a MASTER elsewhere (until its lease runs out): mark it
+    // released. Not when fenced: then our term already fences nobody.
+    const release = this.phase === 'fenced' ? undefined : this.recordOut;
+    this.recordOut = undefined;
     this.cancel();
     this.setPhase('idle');
     this.setFenced(undefined);
-    return this.running;
+    const stopped = this.running;
+    // Not awaited by stop(): a BACKUP is a BACKUP at once. `released` tells when it is out.
+    if (release !== undefined) this.releasing = stopped.then(() => this.release(release));
+    return stopped;
+  }
+
+  /** Resolves once a release started by stop() has been written (or failed). */
+  get released(): Promise<void> {
+    return this.releasing;
+  }
+
+  /** One best-effort write of our record marked released; a failure only delays the others. */
+  private async release(record: FenceRecord): Promise<void> {
+    if (this.abort !== undefined) {
+      // MASTER again before it went out: the new term's record replaces this one on our key, and
+      // releasing first would lift the fence on a peer until that record lands. Still ours to
+      // release if we stop before it does.
+      this.recordOut ??= record;
+      return;
+    }
+    const provider = this.deps.knownProvider?.();
+    if (provider === undefined) return;
+    const released: FenceRecord = { ...record, beat: record.beat + 1, released: true };
+    try {
+      await provider.writeFence(this.deps.target, released);
+      this.log.info({ event: 'cloud-term-released', term: record.term }, 'fence record released');
+    } catch (error) {
+      this.log.warn(
+        { event: 'cloud-term-release-failed', err: error },
+        'could not mark our fence record released; others wait for its lease',
+      );
+    }
   }
 
   get isFenced(): boolean {
@@ -134,7 +134,7 @@ export class TargetLoop {
           ? undefined
           : { owner: this.fencedBy.owner, term: this.fencedBy.term },
       claims: this.claims,
-      lastError: this.lastError,
+      lastError: this.steps.lastError,
       timeline: this.timeline === undefined ? undefined : { ...this.timeline },
     };
   }
@@ -153,6 +153,21 @@ export class TargetLoop {
       // A run that was cancelled must not touch the status once it resumes (see attempt()).
       signal.throwIfAborted();
     }
+    const beating = this.heartbeat(provider, signal).catch(() => undefined);
+    try {
+      await this.reconcile(provider, trigger, atMs, signal);
+    } finally {
+      // stop() waits for this run: no heartbeat of ours may land after our release.
+      await beating;
+    }
+  }
+
+  private async reconcile(
+    provider: CloudProvider,
+    trigger: TakeoverTrigger,
+    atMs: number,
+    signal: AbortSignal,
+  ): Promise<void> {
     let next: TakeoverTrigger | undefined = trigger;
     let startedAtMs = atMs;
     for (;;) {
@@ -174,7 +189,7 @@ export class TargetLoop {
         startedAtMs = this.deps.timing.nowMs();
         continue;
       }
-      await this.pause(this.deps.settings.recheckIntervalMs, signal);
+      await this.steps.pause(this.deps.settings.recheckIntervalMs, signal);
       await this.recheck(provider, signal);
     }
   }
@@ -201,10 +216,9 @@ export class TargetLoop {
     timeline.firstRequestAtMs = timing.nowMs();
     const claimed = this.claimOnce(provider, signal).then(() => {
       signal.throwIfAborted();
-      timeline.acceptedAtMs = timing.nowMs();
-      this.stage('accepted', timeline);
+      recordAccepted(timeline, timing.nowMs(), this.deps.metrics);
       this.log.info(
-        { event: 'cloud-claim-accepted', ms: round(timeline.acceptedAtMs - startedAtMs) },
+        { event: 'cloud-claim-accepted', ms: round((timeline.acceptedAtMs ?? 0) - startedAtMs) },
         'cloud API accepted the claim',
       );
     });
@@ -215,12 +229,23 @@ export class TargetLoop {
       'claiming cloud target',
     );
     const record: FenceRecord = { term, owner: me, beat: 0, released: false };
-    const fenced = nextTurn().then(() =>
-      this.attempt('writeFence', signal, () =>
-        provider.writeFence(this.deps.target, record, { signal }),
-      ),
-    );
-    await joinSteps(signal, fenced, claimed);
+    const fenced = nextTurn()
+      .then(() => this.releasing)
+      .then(() =>
+        this.steps.attempt('writeFence', signal, () => {
+          // Out once sent: a write cancelled on the wire may still land, so stop() releases it.
+          this.recordOut = record;
+          return provider.writeFence(this.deps.target, record, { signal });
+        }),
+      );
+    // Not awaited here: claim retries wait on it (catch: its failure is the join's to report).
+    this.recordWritten = fenced.catch(() => undefined);
+    try {
+      await joinSteps(signal, fenced, claimed);
+    } catch (error) {
+      if (error instanceof Superseded) return; // fenced while retrying the claim
+      throw error;
+    }
     await this.verify(provider, signal);
   }
 
@@ -231,10 +256,14 @@ export class TargetLoop {
     let sinceMs = timing.nowMs();
     let attempt = 0;
     for (;;) {
+      // Judge the timeout by when the read was sent: a read that took long tells old news.
+      const readAtMs = timing.nowMs();
       const [records, ownership] = await joinSteps(
         signal,
-        this.attempt('readFences', signal, () => provider.readFences(this.deps.target, { signal })),
-        this.attempt('observe', signal, () => provider.observe(this.deps.target, { signal })),
+        this.steps.attempt('readFences', signal, () =>
+          provider.readFences(this.deps.target, { signal }),
+        ),
+        this.steps.attempt('observe', signal, () => provider.observe(this.deps.target, { signal })),
       );
       if (this.checkFence(records, provider)) return;
       this.observedOwner = ownership.ownerNetworkInterfaceId;
@@ -242,7 +271,7 @@ export class TargetLoop {
         this.converge();
         return;
       }
-      if (timing.nowMs() - sinceMs >= settings.verifyTimeoutMs) {
+      if (readAtMs - sinceMs >= settings.verifyTimeoutMs) {
         this.log.warn(
           {
             event: 'cloud-verify-timeout',
@@ -251,7 +280,7 @@ export class TargetLoop {
           },
           'read-back still names another owner: claiming again',
         );
-        await this.claimOnce(provider, signal);
+        if (!(await this.claimUnlessSuperseded(provider, signal))) return;
         sinceMs = timing.nowMs();
         attempt = 0;
         continue;
@@ -260,25 +289,44 @@ export class TargetLoop {
         settings.verifyPollMaxMs,
         backoffDelayMs(settings.backoff, attempt++, timing.random()),
       );
-      await this.pause(waitMs, signal);
+      await this.steps.pause(waitMs, signal);
     }
   }
 
-  /** Periodic level check while MASTER: fence, heartbeat, owner; repair drift. */
+  /**
+   * While MASTER and not fenced, renew our record every re-check interval, whatever the claim is
+   * doing: a fenced peer reads a beat that stopped as a holder that is gone, so a slow takeover
+   * (throttled, verifying for long) must not look like one.
+   */
+  private async heartbeat(provider: CloudProvider, signal: AbortSignal): Promise<void> {
+    const { target, settings } = this.deps;
+    for (;;) {
+      await this.steps.pause(settings.recheckIntervalMs, signal);
+      const term = this.term;
+      // Not before this term's first record is out, nor when fenced (our term fences nobody).
+      if (this.phase === 'fenced' || term === undefined || this.recordOut?.term !== term) continue;
+      this.beat++;
+      const record: FenceRecord = {
+        term,
+        owner: provider.identity.instanceId,
+        beat: this.beat,
+        released: false,
+      };
+      await this.steps.attempt('writeFence', signal, () =>
+        provider.writeFence(target, record, { signal }),
+      );
+      if (this.term === term) this.recordOut = record;
+    }
+  }
+
+  /** Periodic level check while MASTER: fence, owner; repair drift. */
   private async recheck(provider: CloudProvider, signal: AbortSignal): Promise<void> {
-    const { target, settings, timing } = this.deps;
-    const me = provider.identity.instanceId;
-    const records = await this.attempt('readFences', signal, () =>
+    const { target, settings } = this.deps;
+    const records = await this.steps.attempt('readFences', signal, () =>
       provider.readFences(target, { signal }),
     );
     if (this.checkFence(records, provider)) return;
-    const term = this.term ?? nextTerm(this.highestSeen, timing.nowMs());
-    this.beat++;
-    const heartbeat: FenceRecord = { term, owner: me, beat: this.beat, released: false };
-    await this.attempt('writeFence', signal, () =>
-      provider.writeFence(target, heartbeat, { signal }),
-    );
-    const ownership = await this.attempt('observe', signal, () =>
+    const ownership = await this.steps.attempt('observe', signal, () =>
       provider.observe(target, { signal }),
     );
     this.observedOwner = ownership.ownerNetworkInterfaceId;
@@ -297,14 +345,28 @@ export class TargetLoop {
       'cloud target moved away while MASTER',
     );
     this.setPhase('verifying');
-    await this.pause(settings.driftConfirmMs, signal);
-    const later = await this.attempt('readFences', signal, () =>
+    await this.steps.pause(settings.driftConfirmMs, signal);
+    const later = await this.steps.attempt('readFences', signal, () =>
       provider.readFences(target, { signal }),
     );
     if (this.checkFence(later, provider)) return;
     this.setPhase('claiming');
-    await this.claimOnce(provider, signal);
+    if (!(await this.claimUnlessSuperseded(provider, signal))) return;
     await this.verify(provider, signal);
+  }
+
+  /** claimOnce; false when a newer term turned up meanwhile (we are fenced now). */
+  private async claimUnlessSuperseded(
+    provider: CloudProvider,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    try {
+      await this.claimOnce(provider, signal);
+      return true;
+    } catch (error) {
+      if (error instanceof Superseded) return false;
+      throw error;
+    }
   }
 
   /** Fenced: wait until the holder releases, goes silent for a lease, or VRRP settles (peerYielded). */
@@ -315,8 +377,8 @@ export class TargetLoop {
     const { target, settings, timing } = this.deps;
     let lastChangeMs = timing.nowMs();
     for (;;) {
-      await this.pause(settings.recheckIntervalMs, signal);
-      const records = await this.attempt('readFences', signal, () =>
+      await this.steps.pause(settings.recheckIntervalMs, signal);
+      const records = await this.steps.attempt('readFences', signal, () =>
         provider.readFences(target, { signal }),
       );
       this.noteTerms(records);
@@ -373,8 +435,45 @@ export class TargetLoop {
     return true;
   }
 
+  /**
+   * This term's record is out, or verifyTimeoutMs passed: a record that cannot be written (IAM
+   * denies CreateTags) must not stop the claim forever; the missing record is logged each time.
+   */
+  private async recordOrTimeout(signal: AbortSignal): Promise<void> {
+    const done = new AbortController();
+    const onAbort = (): void => done.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await Promise.race([
+        this.recordWritten,
+        this.deps.timing
+          .sleep(this.deps.settings.verifyTimeoutMs, done.signal)
+          .catch(() => undefined),
+      ]);
+    } finally {
+      done.abort();
+      signal.removeEventListener('abort', onAbort);
+    }
+    signal.throwIfAborted();
+  }
+
+  /**
+   * Claim until accepted. The first attempt goes at once; a retry may land long after the
+   * decision, after a newer MASTER's claim, so before each retry our record must be out and no
+   * newer term may be in sight (else: fenced, throws Superseded).
+   */
   private async claimOnce(provider: CloudProvider, signal: AbortSignal): Promise<void> {
-    await this.attempt('claim', signal, () => provider.claim(this.deps.target, { signal }));
+    await this.steps.attempt('claim', signal, async (retry) => {
+      if (retry > 0) {
+        await this.recordOrTimeout(signal);
+        // A step of its own: a failed read must not cost the claim its turn, nor the reverse.
+        const records = await this.steps.attempt('readFences', signal, () =>
+          provider.readFences(this.deps.target, { signal }),
+        );
+        if (this.checkFence(records, provider)) throw new Superseded();
+      }
+      return provider.claim(this.deps.target, { signal });
+    });
     signal.throwIfAborted();
     this.claims++;
     this.deps.metrics?.claims.inc({
@@ -384,89 +483,9 @@ export class TargetLoop {
     });
   }
 
-  /**
-   * Run one provider step until it succeeds: retryable failures (throttling, 5xx, timeouts)
-   * back off with jitter; others (credentials, IAM, a wrong id) are reported and retried at the
-   * re-check interval, since an operator may fix them while we stay MASTER.
-   */
-  private async attempt<T>(step: Step, signal: AbortSignal, op: () => Promise<T>): Promise<T> {
-    const { timing, settings } = this.deps;
-    for (let retry = 0; ; retry++) {
-      signal.throwIfAborted();
-      let result: T;
-      try {
-        result = await op();
-      } catch (error) {
-        signal.throwIfAborted();
-        const retryable = error instanceof CloudApiError && error.retryable;
-        const waitMs = retryable
-          ? backoffDelayMs(settings.backoff, retry, timing.random())
-          : settings.recheckIntervalMs;
-        this.lastError = {
-          call: error instanceof CloudApiError ? error.call : step,
-          code: error instanceof CloudApiError ? error.code : 'UNEXPECTED',
-          message: (error as Error).message,
-          atMs: timing.nowMs(),
-        };
-        const fields = {
-          event: 'cloud-call-failed',
-          step,
-          ...this.lastError,
-          retryInMs: round(waitMs),
-        };
-        if (retryable) this.log.warn(fields, 'cloud call failed; retrying');
-        else this.log.error(fields, 'cloud call failed; retrying at the re-check interval');
-        await this.pause(waitMs, signal);
-        continue;
-      }
-      // The call may have finished after we were cancelled (a provider that ignores the signal,
-      // or a reply already queued): a cancelled run must not act on it or touch the status.
-      signal.throwIfAborted();
-      return result;
-    }
-  }
-
-  /** Sleep, then stop if cancelled meanwhile (a timer that fired just before the abort). */
-  private async pause(ms: number, signal: AbortSignal): Promise<void> {
-    await this.deps.timing.sleep(ms, signal);
-    signal.throwIfAborted();
-  }
-
   private converge(): void {
-    const timeline = this.timeline;
-    if (timeline !== undefined && timeline.confirmedAtMs === undefined) {
-      timeline.confirmedAtMs = this.deps.timing.nowMs();
-      this.stage('confirmed', timeline);
-      this.log.info(
-        {
-          event: 'cloud-confirmed',
-          term: timeline.term,
-          msToFirstRequest: round(
-            (timeline.firstRequestAtMs ?? timeline.startedAtMs) - timeline.startedAtMs,
-          ),
-          msToAccepted: round(
-            (timeline.acceptedAtMs ?? timeline.confirmedAtMs) - timeline.startedAtMs,
-          ),
-          msToConfirmed: round(timeline.confirmedAtMs - timeline.startedAtMs),
-        },
-        'cloud confirms this host owns the target',
-      );
-    }
+    recordConfirmed(this.timeline, this.deps.timing.nowMs(), this.deps.metrics, this.log);
     this.setPhase('converged');
-  }
-
-  private stage(stage: 'accepted' | 'confirmed', timeline: FailoverTimeline): void {
-    const metrics = this.deps.metrics;
-    if (metrics === undefined) return;
-    const atMs = stage === 'accepted' ? timeline.acceptedAtMs : timeline.confirmedAtMs;
-    if (stage === 'accepted' && timeline.firstRequestAtMs !== undefined) {
-      metrics.failoverDuration.observe(
-        { stage: 'first_request' },
-        (timeline.firstRequestAtMs - timeline.startedAtMs) / 1000,
-      );
-    }
-    if (atMs !== undefined)
-      metrics.failoverDuration.observe({ stage }, (atMs - timeline.startedAtMs) / 1000);
   }
 
   private noteTerms(records: readonly FenceRecord[]): void {
@@ -488,21 +507,4 @@ export class TargetLoop {
       holder === undefined ? 0 : 1,
     );
   }
-}
-
-/**
- * Await steps that run side by side and fail with the first failure only once all have ended:
- * with Promise.all, a cancelled sibling would end the run (and resolve stop()) while a claim is
- * still in flight.
- */
-async function joinSteps<A, B>(signal: AbortSignal, a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
-  const [ra, rb] = await Promise.allSettled([a, b]);
-  if (ra.status === 'rejected') throw ra.reason;
-  if (rb.status === 'rejected') throw rb.reason;
-  signal.throwIfAborted();
-  return [ra.value, rb.value];
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
 }

@@ -48,6 +48,22 @@ describe('FakeCloud', () => {
     expect(cloud.ownerHistory(VIP).map((c) => c.owner)).toEqual(['eni-a', 'eni-b']);
   });
 
+  it('a rule with `when` fails only the calls it accepts (here: by the record written)', async () => {
+    const cloud = new FakeCloud({ latencyMs: 0 });
+    cloud.fail({
+      method: 'writeFence',
+      when: (c) => c.record?.released === false,
+      error: throttled,
+    });
+    const a = cloud.host('a');
+    const live = a.writeFence(VIP, { term: 1, owner: 'i-a', beat: 0, released: false });
+    const released = a.writeFence(VIP, { term: 1, owner: 'i-a', beat: 1, released: true });
+    const outcomes = Promise.allSettled([live, released]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await outcomes).map((o) => o.status)).toEqual(['rejected', 'fulfilled']);
+    expect(cloud.fenceRecords(VIP)).toEqual([{ term: 1, owner: 'i-a', beat: 1, released: true }]);
+  });
+
   it('an aborted call has no effect unless its method ignores aborts', async () => {
     const cloud = new FakeCloud({ latencyMs: 100 });
     const a = cloud.host('a');

@@ -45,6 +45,8 @@ export interface FailureRule {
   readonly method: Method;
   /** Only this host's calls; every host's when undefined. */
   readonly instanceId?: string;
+  /** Only calls this accepts (e.g. by the record written); every call when undefined. */
+  readonly when?: (call: CallLogEntry) => boolean;
   /** How many matching calls fail (then the rule is spent); forever when undefined. */
   times?: number;
   readonly error: (call: string) => Error;
@@ -195,6 +197,7 @@ export class FakeCloud {
       (r) =>
         r.method === method &&
         (r.instanceId === undefined || r.instanceId === instanceId) &&
+        (r.when === undefined || r.when(entry)) &&
         (r.times === undefined || r.times > 0),
     );
     if (rule !== undefined) {
@@ -382,4 +385,18 @@ export async function advanceUntil(
     if (elapsedMs > maxMs) throw new Error(`condition not met within ${maxMs} ms`);
     await vi.advanceTimersByTimeAsync(stepMs);
   }
+}
+
+/** Await `promise` while advancing fake time in `stepMs` steps (it may wait on fake calls). */
+export async function whileAdvancing<T>(
+  promise: Promise<T>,
+  { stepMs = 1, maxMs = 60_000 }: { stepMs?: number; maxMs?: number } = {},
+): Promise<T> {
+  let settled = false;
+  const done = (): void => {
+    settled = true;
+  };
+  void promise.then(done, done);
+  await advanceUntil(() => settled, { stepMs, maxMs });
+  return promise;
 }

@@ -158,16 +158,24 @@ describe('Reconciler as BACKUP', () => {
     expect(a.reconciler.status()).toMatchObject({ role: 'backup', fenced: false });
   });
 
-  it('makes no call after becomeBackup returns, however long the time passes', async () => {
+  it('after becomeBackup returns, its only call is one write marking its record released: never a claim', async () => {
     const cloud = new FakeCloud();
     const a = testAgent(cloud, 'a');
     a.reconciler.becomeMaster(Date.now());
     await vi.advanceTimersByTimeAsync(12_000);
     expect(a.reconciler.status().targets[0]?.phase).toBe('converged');
+    const lastBeat = cloud.succeeded({ method: 'writeFence' }).at(-1)?.record;
     await a.reconciler.becomeBackup();
     const stoppedAtMs = Date.now();
     await vi.advanceTimersByTimeAsync(300_000);
-    expect(cloud.sent({ sinceMs: stoppedAtMs })).toEqual([]);
+    const after = cloud.sent({ sinceMs: stoppedAtMs });
+    expect(after.map((c) => [c.method, c.outcome])).toEqual([['writeFence', 'ok']]);
+    expect(after[0]?.record).toEqual({
+      term: a.reconciler.status().targets[0]?.term,
+      owner: 'i-a',
+      beat: (lastBeat?.beat ?? NaN) + 1,
+      released: true,
+    });
     expect(a.reconciler.status().targets[0]?.phase).toBe('idle');
   });
 

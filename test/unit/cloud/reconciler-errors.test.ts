@@ -29,8 +29,23 @@ describe('retryable failures', () => {
     expect(cloud.ownerOf(VIP)).toBe('eni-a');
     expect(a.reconciler.status().targets[0]?.phase).toBe('converged');
 
-    // Each wait is the full-jitter draw for its retry (only the claim retries draw before verify).
-    const waitsMs = claims.slice(1).map((c, i) => c.startedAtMs - (claims[i]?.endedAtMs ?? NaN));
+    // Before each retry one fence read (a newer term would stop the claim), sent after the wait.
+    const guards = claims
+      .slice(1)
+      .map((c, i) =>
+        cloud
+          .sent({ instanceId: 'i-a', method: 'readFences' })
+          .filter(
+            (r) => r.startedAtMs >= (claims[i]?.endedAtMs ?? NaN) && r.startedAtMs < c.startedAtMs,
+          ),
+      );
+    expect(guards.map((g) => g.length)).toEqual(Array<number>(failures).fill(1));
+    guards.forEach((g, i) => expect(g[0]?.endedAtMs).toBe(claims[i + 1]?.startedAtMs));
+    // Each wait (to the guard's read) is the full-jitter draw for its retry (only the claim
+    // retries draw before verify).
+    const waitsMs = guards.map(
+      (g, i) => (g[0]?.startedAtMs ?? NaN) - (claims[i]?.endedAtMs ?? NaN),
+    );
     const expectedMs = waitsMs.map((_, i) => backoffDelayMs(backoff, i, a.timing.draws[i] ?? NaN));
     waitsMs.forEach((w, i) => expect(Math.abs(w - (expectedMs[i] ?? NaN))).toBeLessThanOrEqual(1));
     waitsMs.forEach((w, i) => {
@@ -94,15 +109,18 @@ describe('non-retryable failures', () => {
     a.reconciler.becomeMaster(Date.now());
     await vi.advanceTimersByTimeAsync(12_000);
 
+    // Each retry: the claim's 10 ms, the 5 s interval, then a 10 ms fence read before the claim.
     const claims = cloud.sent({ method: 'claim' });
-    expect(claims.map((c) => c.startedAtMs - T0)).toEqual([0, 5_010, 10_020]);
+    expect(claims.map((c) => c.startedAtMs - T0)).toEqual([0, 5_020, 10_040]);
+    const guards = cloud.sent({ method: 'readFences' }).map((c) => c.startedAtMs - T0);
+    expect(guards).toEqual([5_010, 10_030]);
     const status = a.reconciler.status();
     expect(status.targets[0]?.phase).toBe('claiming');
     expect(status.targets[0]?.lastError).toEqual({
       call: 'AssignPrivateIpAddresses',
       code: 'AuthFailure',
       message: 'AWS was not able to validate the credentials.',
-      atMs: T0 + 10_030,
+      atMs: T0 + 10_050,
     });
     expect(
       a.lines.filter((l) => l.event === 'cloud-call-failed').every((l) => l.level === 50),

@@ -9,8 +9,10 @@ import {
   metricValue,
   testAgent,
   throttled,
+  whileAdvancing,
   type TestAgent,
 } from './fake-cloud.js';
+import { fenceHolder } from '../../../src/cloud/fencing.js';
 
 const T0 = 1_750_000_000_000;
 const LABELS = { instance: 'vi1', target: 'secondary-ip:10.0.1.50' };
@@ -115,10 +117,43 @@ describe('split brain', () => {
     a.reconciler.peerYielded(yieldAtMs);
 
     await advanceUntil(() => cloud.ownerOf(VIP) === 'eni-a', { maxMs: 60_000 });
-    // Within a re-check (plus a drift confirmation), not a whole fence lease.
-    expect(Date.now() - yieldAtMs).toBeLessThan(SETTINGS.recheckIntervalMs + 2_000 + 100);
+    // B's step-down released its record, so A never sees a live newer term: it takes the target
+    // back as drift, within a re-check plus a drift confirmation, not a whole fence lease.
+    expect(Date.now() - yieldAtMs).toBeLessThan(
+      SETTINGS.recheckIntervalMs + SETTINGS.driftConfirmMs + 100,
+    );
     await vi.advanceTimersByTimeAsync(30_000);
     expect(target(a)).toMatchObject({ phase: 'converged' });
+    expect(a.lines.some((l) => l.event === 'cloud-fenced')).toBe(false);
+    // A's (older) term holds again: B's newer one is released and fences nobody.
+    const records = cloud.fenceRecords(VIP);
+    expect(records.find((r) => r.owner === 'i-b')).toMatchObject({
+      term: target(b)?.term,
+      released: true,
+    });
+    expect(fenceHolder(records)).toMatchObject({ owner: 'i-a', term: target(a)?.term });
+    expect(cloud.ownerHistory(VIP).map((c) => c.owner)).toEqual(['eni-a', 'eni-b', 'eni-a']);
+  });
+
+  it('peerYielded heard before the fence was read, B could not release: A takes back with a newer term', async () => {
+    const cloud = new FakeCloud();
+    const a = testAgent(cloud, 'a', { settings: SETTINGS });
+    const b = testAgent(cloud, 'b', { settings: SETTINGS });
+    a.reconciler.becomeMaster(Date.now());
+    await vi.advanceTimersByTimeAsync(1_000);
+    b.reconciler.becomeMaster(Date.now());
+    await vi.advanceTimersByTimeAsync(500);
+    cloud.fail({ method: 'writeFence', instanceId: 'i-b', error: throttled });
+    await b.reconciler.becomeBackup();
+    const yieldAtMs = Date.now();
+    a.reconciler.peerYielded(yieldAtMs);
+
+    await advanceUntil(() => cloud.ownerOf(VIP) === 'eni-a', { maxMs: 60_000 });
+    // At A's next re-check: B's term predates the settlement, so no drift confirmation.
+    expect(Date.now() - yieldAtMs).toBeLessThan(SETTINGS.recheckIntervalMs + 100);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(target(a)).toMatchObject({ phase: 'converged' });
+    expect(target(a)?.timeline?.trigger).toBe('peer-yielded');
     expect(target(a)?.term).toBeGreaterThan(target(b)?.term ?? Infinity);
     expect(cloud.ownerHistory(VIP).map((c) => c.owner)).toEqual(['eni-a', 'eni-b', 'eni-a']);
   });
@@ -180,10 +215,10 @@ describe('split brain', () => {
   });
 });
 
-describe('split brain under throttling (bounded, not single-move: see the report)', () => {
+describe('split brain under throttling', () => {
   // The takeover sends the claim and the fence record together, and the loser re-claims drift
-  // after driftConfirmMs: a record delayed past that, or an older term's retried claim landing
-  // last, costs extra moves. These pin down that it stays bounded and settles on the holder.
+  // after driftConfirmMs: a record delayed past that costs extra moves (bounded, settles on the
+  // holder). A claim retry reads the fences first, so an older term's retry never lands last.
   it("the new MASTER's fence record delayed past driftConfirmMs: settles on it and stays", async () => {
     const cloud = new FakeCloud();
     const a = testAgent(cloud, 'a', { settings: SETTINGS });
@@ -201,7 +236,7 @@ describe('split brain under throttling (bounded, not single-move: see the report
     expect(cloud.ownerHistory(VIP)).toHaveLength(moves);
   });
 
-  it("an older term's retried claim landing last: settles on the newer term and stays", async () => {
+  it("an older term's throttled claim is not retried once the newer term shows: one move", async () => {
     const cloud = new FakeCloud();
     const a = testAgent(cloud, 'a', { settings: SETTINGS });
     const b = testAgent(cloud, 'b', { settings: SETTINGS });
@@ -210,21 +245,28 @@ describe('split brain under throttling (bounded, not single-move: see the report
     await vi.advanceTimersByTimeAsync(2);
     b.reconciler.becomeMaster(Date.now());
     await vi.advanceTimersByTimeAsync(60_000);
-    const moves = cloud.ownerHistory(VIP).length;
-    expect(cloud.ownerOf(VIP)).toBe('eni-b');
-    expect(target(a)?.phase).toBe('fenced');
-    expect(moves).toBeLessThanOrEqual(3);
+    expect(cloud.ownerHistory(VIP).map((c) => c.owner)).toEqual(['eni-b']);
+    expect(claimsBy(cloud, a).map((c) => c.outcome)).toEqual(['error']);
+    expect(target(a)).toMatchObject({ phase: 'fenced', claims: 0, fencedBy: { owner: 'i-b' } });
     await vi.advanceTimersByTimeAsync(120_000);
-    expect(cloud.ownerHistory(VIP)).toHaveLength(moves);
+    expect(claimsBy(cloud, a)).toHaveLength(1);
+    expect(cloud.ownerHistory(VIP)).toHaveLength(1);
   });
 });
 
 describe('fence lease', () => {
-  it("takes over after the holder's beat stops for fenceLeaseMs, and not before", async () => {
+  it("takes over after the holder's beat stops for fenceLeaseMs (its release failed), and not before", async () => {
     const cloud = new FakeCloud();
     const { a, b } = await splitBrain(cloud);
     const bTerm = target(b)?.term ?? NaN;
-    await b.reconciler.stop();
+    // B stops, but the API refuses its release (one attempt, best effort): its record stays live.
+    cloud.fail({ method: 'writeFence', instanceId: 'i-b', error: throttled });
+    await whileAdvancing(b.reconciler.stop());
+    const releases = cloud
+      .sent({ instanceId: 'i-b', method: 'writeFence' })
+      .filter((c) => c.record?.released === true);
+    expect(releases.map((c) => c.outcome)).toEqual(['error']);
+    expect(b.lines.filter((l) => l.event === 'cloud-term-release-failed')).toHaveLength(1);
     const lastBeatMs = Math.max(
       ...cloud.succeeded({ instanceId: 'i-b', method: 'writeFence' }).map((c) => c.endedAtMs ?? 0),
     );
@@ -245,21 +287,24 @@ describe('fence lease', () => {
     expect(a.lines.filter((l) => l.event === 'cloud-fence-expired')).toHaveLength(1);
   });
 
-  it('takes over at the next re-check when the holder writes a released record', async () => {
+  it('takes over at the next re-check when the holder stops and releases its record', async () => {
     const cloud = new FakeCloud();
     const { a, b } = await splitBrain(cloud);
-    await b.reconciler.stop();
     const bTerm = target(b)?.term ?? NaN;
-    // (Nothing in floatd writes a released record yet: B's would-be release, by hand.)
-    const written = b.provider.writeFence(VIP, {
+    const lastBeat = cloud.succeeded({ instanceId: 'i-b', method: 'writeFence' }).at(-1)?.record;
+    await whileAdvancing(b.reconciler.stop());
+    const stoppedAtMs = Date.now();
+    const release = cloud.sent({ instanceId: 'i-b', method: 'writeFence' }).at(-1);
+    expect(release?.record).toEqual({
       term: bTerm,
       owner: 'i-b',
-      beat: 99,
+      beat: (lastBeat?.beat ?? NaN) + 1,
       released: true,
     });
-    await vi.advanceTimersByTimeAsync(10);
-    await written;
-    const releasedAtMs = Date.now();
+    // Reconciler.stop() resolves once the release is out.
+    expect(release?.outcome).toBe('ok');
+    expect(stoppedAtMs).toBeGreaterThanOrEqual(release?.endedAtMs ?? Infinity);
+    const releasedAtMs = release?.endedAtMs ?? NaN;
 
     await advanceUntil(() => cloud.ownerOf(VIP) === 'eni-a', { maxMs: 60_000 });
     expect(Date.now() - releasedAtMs).toBeLessThanOrEqual(SETTINGS.recheckIntervalMs + 100);
