@@ -67,10 +67,14 @@ export class Reconciler {
     void this.startInTurns(atMs);
   }
 
-  /** The first target now, each next one a turn later: see nextTurn. */
+  /**
+   * The first target now, the others one turn later (see nextTurn): the first claim reaches the
+   * wire alone. Measured: all in one turn delayed the first request to ~10 ms; a turn per target
+   * delayed the last claim by ~15 ms more than one turn for all of them.
+   */
   private async startInTurns(atMs: number): Promise<void> {
     for (const [i, loop] of this.loops.entries()) {
-      if (i > 0) await nextTurn();
+      if (i === 1) await nextTurn();
       if (this.role !== 'master') return;
       loop.start('became-master', atMs);
     }
