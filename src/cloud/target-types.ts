@@ -23,6 +23,7 @@ export interface FailoverTimeline {
   readonly trigger: TakeoverTrigger;
   readonly term: number;
   readonly startedAtMs: number;
+  /** The first request issued (handed to the EC2 client), not its arrival at the API. */
   firstRequestAtMs?: number;
   acceptedAtMs?: number;
   confirmedAtMs?: number;

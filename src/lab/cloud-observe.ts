@@ -41,26 +41,38 @@ export function acceptedClaims(requests: readonly RecordedRequest[]): RecordedRe
 
 /**
  * How many times each target changed hands, counted from the claims EC2 accepted: a claim by an
- * ENI other than the last accepted one is a move (per route table for routes).
+ * ENI other than the last accepted one is a move. Keyed by target kind, and per route table
+ * (`route-table rtb-...`).
  */
-export function ownerChanges(
+export function ownerChangesByResource(
   requests: readonly RecordedRequest[],
-): Record<CloudTargetKind, number> {
+): Record<string, number> {
   const last = new Map<string, string>();
-  const changes: Record<CloudTargetKind, number> = {
-    'secondary-ip': 0,
-    'elastic-ip': 0,
-    'route-table': 0,
-  };
+  const changes: Record<string, number> = {};
   for (const r of acceptedClaims(requests)) {
     const kind = CLAIMS[r.action] as CloudTargetKind;
     const key = kind === 'route-table' ? `${kind} ${r.params.RouteTableId ?? ''}` : kind;
     const eni = r.params.NetworkInterfaceId ?? '';
     const before = last.get(key);
-    if (before !== undefined && before !== eni) changes[kind]++;
+    changes[key] = (changes[key] ?? 0) + (before !== undefined && before !== eni ? 1 : 0);
     last.set(key, eni);
   }
   return changes;
+}
+
+/** ownerChangesByResource summed per target kind (route tables together). */
+export function ownerChanges(
+  requests: readonly RecordedRequest[],
+): Record<CloudTargetKind, number> {
+  const out: Record<CloudTargetKind, number> = {
+    'secondary-ip': 0,
+    'elastic-ip': 0,
+    'route-table': 0,
+  };
+  for (const [key, n] of Object.entries(ownerChangesByResource(requests))) {
+    out[key.split(' ')[0] as CloudTargetKind] += n;
+  }
+  return out;
 }
 
 /** A claim request (any outcome) sent with this access key: who sent it. */

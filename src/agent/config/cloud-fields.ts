@@ -43,7 +43,7 @@ const cidr = z
     error: expected('an IPv4 CIDR like "192.168.100.10/32"'),
   });
 
-export const cloudFields = z.strictObject(
+const cloudObject = z.strictObject(
   {
     provider: oneOf(['aws']).default('aws'),
     /** Default: IMDS's region, else the SDK's chain (AWS_REGION, profile). */
@@ -52,7 +52,7 @@ export const cloudFields = z.strictObject(
     endpoint: httpUrl.optional(),
     /** Default http://169.254.169.254 (or FLOATD_IMDS_ENDPOINT). */
     imdsEndpoint: httpUrl.optional(),
-    /** Identity overrides: with all three, IMDS is not needed. */
+    /** Identity overrides: with these three and region, IMDS is not needed. */
     instanceId: awsId('i').optional(),
     networkInterfaceId: awsId('eni').optional(),
     subnetId: awsId('subnet').optional(),
@@ -71,6 +71,21 @@ export const cloudFields = z.strictObject(
     ),
   },
 );
+
+/**
+ * A holder renews its fence record every re-check (and a renewal may take a call timeout and a
+ * retry): a lease shorter than two of those would read a live holder as gone.
+ */
+export const cloudFields = cloudObject.superRefine((cloud, ctx) => {
+  const minimumMs = 2 * cloud.recheckInterval + cloud.callTimeout;
+  if (cloud.fenceLease <= minimumMs) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['fenceLease'],
+      message: `expected more than 2 x recheckInterval + callTimeout (${minimumMs} ms), got ${cloud.fenceLease} ms: a live holder renews its record only once per re-check`,
+    });
+  }
+});
 
 const secondaryIpTarget = z.strictObject(
   {

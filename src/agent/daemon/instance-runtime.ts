@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Reconciler, ReconcilerStatus } from '../../cloud/reconciler.js';
 import { epochNowMs } from '../../cloud/timing.js';
-import type { Clock } from '../clock.js';
+import type { Clock, TimerHandle } from '../clock.js';
 import type { InstanceConfig } from '../config/schema.js';
 import { toRouterConfig } from '../config/to-router-config.js';
 import { InstanceDriver } from '../instance-driver.js';
@@ -71,6 +71,9 @@ export class InstanceRuntime {
   private ops: Promise<void> = Promise.resolve();
   private readonly warned = new Set<string>();
   private lastMulticastHeardMs: number | undefined;
+  /** The last lower-priority advert heard as MASTER, and the check for its silence. */
+  private lowerHeardAtMs: number | undefined;
+  private yieldTimer: TimerHandle | undefined;
 
   constructor(private readonly deps: InstanceDeps) {
     const { config } = deps;
@@ -137,21 +140,46 @@ export class InstanceRuntime {
   async stop(): Promise<void> {
     this.driver.feed({ type: 'shutdown' });
     this.driver.stop();
+    this.yieldTimer?.cancel();
     this.deps.announce.stopped(this.name);
     await Promise.all([this.ops, this.deps.reconciler?.stop()]);
   }
 
   /**
-   * As MASTER, an advert of lower priority: the other router is stepping down (RFC 5798 §6.4.3),
-   * so VRRP has settled the group in our favour, and a cloud fence from a split brain is lifted.
+   * As MASTER, adverts of lower priority: the other router is stepping down (RFC 5798 §6.4.3).
+   * Once it has been silent for three of our advert intervals it is a BACKUP, VRRP has settled
+   * the group in our favour, and a cloud fence from a split brain is lifted. Waiting for the
+   * silence keeps a one-way partition (we hear it, it does not hear us: still MASTER) from
+   * counting as settled.
    */
   private noticeYield(received: ReceivedAdvert): void {
-    const reconciler = this.deps.reconciler;
-    if (reconciler === undefined) return;
+    if (this.deps.reconciler === undefined) return;
     const snap = this.driver.router.snapshot();
-    if (snap.state === 'master' && received.advert.priority < snap.effectivePriority) {
-      reconciler.peerYielded(epochNowMs());
+    if (snap.state !== 'master' || received.advert.priority >= snap.effectivePriority) return;
+    this.lowerHeardAtMs = this.deps.clock.nowMs();
+    this.yieldTimer ??= this.deps.clock.setTimer(this.lowerHeardAtMs + this.quietMs(), () =>
+      this.checkYield(),
+    );
+  }
+
+  private quietMs(): number {
+    return 3 * this.deps.config.advertIntervalCs * 10;
+  }
+
+  private checkYield(): void {
+    this.yieldTimer = undefined;
+    const heardAtMs = this.lowerHeardAtMs;
+    if (heardAtMs === undefined || this.driver.router.snapshot().state !== 'master') return;
+    const nowMs = this.deps.clock.nowMs();
+    if (nowMs - heardAtMs < this.quietMs()) {
+      this.yieldTimer = this.deps.clock.setTimer(heardAtMs + this.quietMs(), () =>
+        this.checkYield(),
+      );
+      return;
     }
+    this.lowerHeardAtMs = undefined;
+    // When it last spoke, on the epoch clock the cloud terms use.
+    this.deps.reconciler?.peerYielded(epochNowMs() - (nowMs - heardAtMs));
   }
 
   status(): InstanceStatus {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsProvider } from '../../../src/cloud/aws/aws-provider.js';
 import { assignCommand } from '../../../src/cloud/aws/claims.js';
+import { rehearse } from '../../../src/cloud/aws/rehearse.js';
 import { createEc2Client } from '../../../src/cloud/aws/ec2-client.js';
 import { PREPARED_MAX_AGE_MS, PreparedRequests } from '../../../src/cloud/aws/prepared-requests.js';
 import {
@@ -97,5 +98,25 @@ describe('prepared claims', () => {
     nowMs = PREPARED_MAX_AGE_MS;
     expect(prepared.take(assignCommand(identity, f.secondaryIp))).toBeUndefined();
     client.destroy();
+  });
+
+  it('a rehearsal of every takeover call (as a BACKUP does each 30 s) sends no request', async () => {
+    const before = f.emulator.requests.length;
+    const owners = [f.emulator.state.eniOf(VIP), f.emulator.state.eipAssociation(f.allocationId)];
+    await rehearse(
+      f.client(),
+      {
+        instanceId: f.b.instanceId,
+        networkInterfaceId: f.b.networkInterfaceId,
+        subnetId: f.subnetId,
+        region: 'eu-west-1',
+      },
+      [f.secondaryIp, f.eipFor(f.b), f.route],
+      3,
+    );
+    expect(f.emulator.requests.length).toBe(before);
+    expect([f.emulator.state.eniOf(VIP), f.emulator.state.eipAssociation(f.allocationId)]).toEqual(
+      owners,
+    );
   });
 });

@@ -102,3 +102,13 @@ describe('cloud targets', () => {
     );
   });
 });
+
+describe('cloud timings', () => {
+  it('rejects a fence lease a live holder could outlast between two renewals', () => {
+    expectOneIssue(
+      `cloud:\n  recheckInterval: 10s\n  fenceLease: @@15s\n${oneInstance()}`,
+      'cloud.fenceLease',
+      /expected more than 2 x recheckInterval \+ callTimeout \(22000 ms\), got 15000 ms/,
+    );
+  });
+});
