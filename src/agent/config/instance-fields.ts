@@ -15,6 +15,8 @@ import {
   vipEntry,
 } from './field-schemas.js';
 import { cloudTargets } from './cloud-fields.js';
+import { notifyFields } from './notify-fields.js';
+import { trackEntry } from './track-fields.js';
 
 const SECOND_MS = 1000;
 const HOUR_MS = 3_600_000;
@@ -109,6 +111,9 @@ export const instanceFields = z.strictObject(
     checkAddressList: bool.default(true),
     /** Moved to this host when the instance becomes MASTER (issue: cloud failover). */
     cloud: cloudTargets.default([]),
+    /** Trackers whose results change this instance's priority or put it in FAULT. */
+    track: z.array(trackEntry, { error: expected('a list of track entries') }).default([]),
+    notify: notifyFields.optional(),
   },
   { error: expectedMapping('a mapping with name, vrid, interface and vips') },
 );

@@ -3,6 +3,8 @@
 import type { CloudTarget } from '../../cloud/target.js';
 import type { CloudFields, CloudTargetFields } from './cloud-fields.js';
 import type { InstanceFields } from './instance-fields.js';
+import type { NotifyFields } from './notify-fields.js';
+import type { TrackerFields } from './track-fields.js';
 
 export function normaliseInstance(fields: InstanceFields) {
   const unicast = fields.unicast;
@@ -46,6 +48,15 @@ export function normaliseInstance(fields: InstanceFields) {
     cloud: fields.cloud.map((target) =>
       toCloudTarget(target, fields.vips[0]?.address.address ?? ''),
     ),
+    track: fields.track.map((entry) =>
+      'tracker' in entry
+        ? {
+            tracker: entry.tracker,
+            ...(entry.weight === undefined ? {} : { weight: entry.weight }),
+          }
+        : { interface: entry.interface, weight: entry.weight },
+    ),
+    ...(fields.notify === undefined ? {} : { notify: normaliseNotify(fields.notify) }),
   };
 }
 
@@ -83,4 +94,17 @@ export function normaliseCloud(fields: CloudFields) {
     fenceLeaseMs: fields.fenceLease,
     disableSourceDestCheck: fields.disableSourceDestCheck,
   };
+}
+
+export function normaliseNotify(fields: NotifyFields) {
+  const { timeout, ...scripts } = fields;
+  return { ...scripts, timeoutMs: timeout };
+}
+
+/** Durations in ms; a check's timeout defaults to its interval (keepalived's script timeout). */
+export function normaliseTracker(fields: TrackerFields) {
+  const { interval, ...rest } = fields;
+  if (rest.type === 'file') return { ...rest, intervalMs: interval };
+  const { timeout, ...checks } = rest;
+  return { ...checks, intervalMs: interval, timeoutMs: timeout ?? interval };
 }

@@ -4,10 +4,18 @@ import { z } from 'zod';
 
 import { cloudFields } from './cloud-fields.js';
 import { checkInstances } from './config-rules.js';
+import { checkReferences } from './reference-rules.js';
 import { expected, expectedMapping, oneOf } from './field-schemas.js';
 import { instanceFields } from './instance-fields.js';
 import { checkInstance } from './instance-rules.js';
-import { normaliseCloud, normaliseInstance } from './normalise.js';
+import {
+  normaliseCloud,
+  normaliseInstance,
+  normaliseNotify,
+  normaliseTracker,
+} from './normalise.js';
+import { notifyFifo, statusFields, syncGroupFields } from './sync-group-fields.js';
+import { trackerFields } from './track-fields.js';
 import { isRecord } from './valid-at.js';
 
 // Rules run even beside failed fields (they check what parsed), so every problem is reported.
@@ -32,6 +40,12 @@ export const floatdConfigSchema = z
     {
       log: logSchema.prefault({}),
       cloud: cloudFields.prefault({}),
+      trackers: z.array(trackerFields, { error: expected('a list of trackers') }).default([]),
+      syncGroups: z
+        .array(syncGroupFields, { error: expected('a list of sync groups') })
+        .default([]),
+      notifyFifo: notifyFifo.optional(),
+      status: statusFields.default({ listen: '127.0.0.1:9657' }),
       instances: z
         .array(instanceSchema, { error: expected('a list of instances') })
         .min(1, { error: instanceCount })
@@ -40,9 +54,18 @@ export const floatdConfigSchema = z
     { error: expectedMapping('a mapping with an "instances" list') },
   )
   .superRefine(checkInstances, evenBesideFailures)
+  .superRefine(checkReferences, evenBesideFailures)
   .transform((config) => ({
     log: config.log,
     cloud: normaliseCloud(config.cloud),
+    trackers: config.trackers.map(normaliseTracker),
+    syncGroups: config.syncGroups.map((g) => ({
+      name: g.name,
+      instances: g.instances,
+      ...(g.notify === undefined ? {} : { notify: normaliseNotify(g.notify) }),
+    })),
+    notifyFifo: config.notifyFifo,
+    status: config.status,
     instances: config.instances.map(normaliseInstance),
   }));
 
@@ -51,3 +74,7 @@ export type InstanceConfig = FloatdConfig['instances'][number];
 export type VipConfig = InstanceConfig['vips'][number];
 export type LogConfig = FloatdConfig['log'];
 export type CloudConfig = FloatdConfig['cloud'];
+export type TrackerConfig = FloatdConfig['trackers'][number];
+export type SyncGroupConfig = FloatdConfig['syncGroups'][number];
+export type TrackConfig = InstanceConfig['track'][number];
+export type NotifyConfig = NonNullable<InstanceConfig['notify']>;

@@ -27,6 +27,10 @@ describe('defaults', () => {
         fenceLeaseMs: 15000,
         disableSourceDestCheck: false,
       },
+      trackers: [],
+      syncGroups: [],
+      notifyFifo: undefined,
+      status: { listen: '127.0.0.1:9657' },
       instances: [
         {
           name: 'web',
@@ -52,6 +56,7 @@ describe('defaults', () => {
           },
           checkAddressList: true,
           cloud: [],
+          track: [],
         },
       ],
     };

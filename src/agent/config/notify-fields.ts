@@ -1,0 +1,28 @@
+// Notify hooks (keepalived's notify_master, notify_backup, notify_fault, notify_stop, notify):
+// a script path with optional arguments, run without a shell on the matching transition.
+import { z } from 'zod';
+
+import { durationMs, expected, expectedMapping } from './field-schemas.js';
+
+const MINUTE_MS = 60_000;
+
+const command = z
+  .string({ error: expected('a script: an absolute path, then optional arguments') })
+  .refine((c) => c.trim().startsWith('/'), {
+    error: expected('a script: an absolute path, then optional arguments'),
+  });
+
+export const notifyFields = z.strictObject(
+  {
+    master: command.optional(),
+    backup: command.optional(),
+    fault: command.optional(),
+    stop: command.optional(),
+    /** Called for every state, with keepalived's arguments (TYPE NAME STATE PRIORITY). */
+    any: command.optional(),
+    timeout: durationMs(100, 10 * MINUTE_MS).default(30_000),
+  },
+  { error: expectedMapping('a mapping { master, backup, fault, stop, any, timeout }') },
+);
+
+export type NotifyFields = z.output<typeof notifyFields>;
