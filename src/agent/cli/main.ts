@@ -10,6 +10,7 @@ Commands:
   run -c FILE        run the agent with a configuration file
   validate -c FILE   check a configuration file and exit
   plan -c FILE       the EC2 calls per cloud target and the IAM policy for them
+  status             the running agent's state (from its /status endpoint)
   demo               a live failover demo in network namespaces (root)
   help               this text
 
@@ -29,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./run-command.js')).runRun(rest, io);
     case 'validate':
       return (await import('./validate-command.js')).runValidate(rest, io);
+    case 'status':
+      return (await import('./status-command.js')).runStatus(rest, io);
     case 'plan':
       return (await import('./plan-command.js')).runPlan(rest, io);
     case 'demo':

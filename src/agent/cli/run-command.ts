@@ -7,6 +7,7 @@ import { createHostDeps } from '../daemon/host-deps.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import type { LogFormat, LogLevel } from './logging.js';
 import { createLogger } from './logging.js';
+import { startStatusServer, type StatusServer } from '../status/status-server.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/floatd/floatd.yaml';
 
@@ -24,6 +25,8 @@ Options:
 Signals: SIGTERM and SIGINT stop gracefully: a MASTER sends a priority-0 advert so a backup
 takes over within its Skew_Time, then removes its VIPs. A second signal exits at once.
 SIGUSR1 logs the status of every instance and socket (states, counters, drops by reason).
+The same status is served as JSON at /status, and metrics at /metrics, on the config's
+status.listen (default 127.0.0.1:9657); \`floatd status\` prints it as a table.
 
 ${EXIT_CODES_HELP}`;
 
@@ -100,8 +103,29 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     }
     throw error;
   }
+  // Status and metrics are for people and Prometheus: a port in use is reported, not fatal.
+  let statusServer: StatusServer | undefined;
+  if (config.status !== false) {
+    try {
+      statusServer = await startStatusServer({
+        listen: config.status.listen,
+        status: () => agent.status(),
+        registry: agent.registry,
+        logger,
+      });
+    } catch (error) {
+      logger.error(
+        { err: error, listen: config.status.listen },
+        'cannot serve /status and /metrics; running without them',
+      );
+    }
+  }
   logger.info(
-    { config: values.config ?? DEFAULT_CONFIG_PATH, instances: config.instances.length },
+    {
+      config: values.config ?? DEFAULT_CONFIG_PATH,
+      instances: config.instances.length,
+      status: statusServer?.url,
+    },
     'floatd running',
   );
 
@@ -118,6 +142,7 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
       // else (even the log line), so a backup starts its Skew_Time as early as possible.
       const stopped = agent.stop();
       logger.info({ signal }, 'stopping: handed over, removing VIPs');
+      void statusServer?.close();
       stopped.then(
         () => {
           logger.info('stopped');

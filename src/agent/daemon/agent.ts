@@ -7,6 +7,7 @@ import { FloatdError } from '../errors.js';
 import type { FloatdConfig, InstanceConfig } from '../config/schema.js';
 import type { IpFamily } from '../vrrp/codec/types.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
+import { VrrpMetrics } from '../status/vrrp-metrics.js';
 import { CloudSession, type CloudSessionStatus } from './cloud-session.js';
 import type { InstanceStatus, TransportMode } from './instance-runtime.js';
 import { InstanceRuntime } from './instance-runtime.js';
@@ -43,6 +44,10 @@ export class StartupError extends FloatdError {
 }
 
 export interface AgentStatus {
+  /** Wall-clock time of this status (ISO 8601). */
+  readonly time: string;
+  /** The agent's monotonic clock now: transition times (atMs) are on it. */
+  readonly nowMs: number;
   readonly instances: InstanceStatus[];
   readonly sockets: {
     readonly socket: string;
@@ -68,12 +73,14 @@ export class Agent {
   private stopping: Promise<void> | undefined;
   private cloud: CloudSession | undefined;
   readonly registry: Registry;
+  private readonly metrics: VrrpMetrics;
 
   private constructor(
     private readonly config: FloatdConfig,
     private readonly deps: AgentDeps,
   ) {
     this.registry = deps.registry ?? new Registry();
+    this.metrics = new VrrpMetrics(this.registry, () => this.runtimes.map((r) => r.status()));
   }
 
   static async start(config: FloatdConfig, deps: AgentDeps): Promise<Agent> {
@@ -89,6 +96,8 @@ export class Agent {
 
   status(): AgentStatus {
     return {
+      time: new Date().toISOString(),
+      nowMs: this.deps.clock.nowMs(),
       instances: this.runtimes.map((r) => r.status()),
       sockets: [...this.sockets].map(([key, socket]) => {
         const c = socket.counters;
@@ -175,6 +184,7 @@ export class Agent {
         }),
         mode,
         reconciler: this.cloud?.reconcilerFor(instance.name),
+        metrics: this.metrics,
       });
       this.runtimes.push(runtime);
     }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Reconciler, ReconcilerStatus } from '../../cloud/reconciler.js';
 import { epochNowMs } from '../../cloud/timing.js';
 import type { Clock, TimerHandle } from '../clock.js';
+import type { VrrpMetrics } from '../status/vrrp-metrics.js';
 import type { InstanceConfig } from '../config/schema.js';
 import { toRouterConfig } from '../config/to-router-config.js';
 import { InstanceDriver } from '../instance-driver.js';
@@ -27,6 +28,8 @@ export interface InstanceDeps {
   readonly mode: TransportMode;
   /** Drives the instance's cloud targets; absent when it has none. */
   readonly reconciler?: Reconciler | undefined;
+  /** Prometheus counters (transitions, adverts); absent in tests that do not look. */
+  readonly metrics?: VrrpMetrics | undefined;
 }
 
 export interface InstanceCounters {
@@ -129,6 +132,7 @@ export class InstanceRuntime {
       return;
     }
     this.counters.advertsReceived++;
+    this.deps.metrics?.advertsReceived.inc({ instance: this.name });
     this.noticeYield(received);
     if (received.dst === VRRP_MULTICAST_V4 || received.dst === VRRP_MULTICAST_V6) {
       this.lastMulticastHeardMs = this.deps.clock.nowMs();
@@ -206,6 +210,7 @@ export class InstanceRuntime {
 
   drop(reason: string, src: string | undefined): void {
     this.counters.dropped.set(reason, (this.counters.dropped.get(reason) ?? 0) + 1);
+    this.deps.metrics?.advertsDropped.inc({ instance: this.name, reason });
     // The same sender usually repeats every interval: warn once, then count quietly.
     const key = `${reason}|${src ?? ''}`;
     if (this.warned.has(key)) {
@@ -239,6 +244,12 @@ export class InstanceRuntime {
     const { logger, socket, addresses, announce, config } = this.deps;
     switch (action.type) {
       case 'transition':
+        this.deps.metrics?.transitions.inc({
+          instance: this.name,
+          from: action.from,
+          to: action.to,
+          reason: action.reason,
+        });
         logger.info(
           {
             event: 'transition',
@@ -253,6 +264,7 @@ export class InstanceRuntime {
       case 'send-advert':
         socket.send(action.advert, this.deps.primaryAddress, this.destinations());
         this.counters.advertsSent++;
+        this.deps.metrics?.advertsSent.inc({ instance: this.name });
         return;
       case 'add-vips': {
         const vips = this.vipsOf(action.vips);

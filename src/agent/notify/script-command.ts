@@ -1,0 +1,37 @@
+// Splits a notify script string into argv without a shell. keepalived.conf(5) "Quoted strings":
+// words are delimited by white space; ' or " quote up to the same character and may sit inside
+// a word ('abcd" efg "h' is the single word 'abcd efg h'). No backslash escapes, no variables.
+import { NotifyScriptSyntaxError } from './errors.js';
+
+export function parseScriptCommand(script: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: string | undefined;
+  for (const ch of script) {
+    if (quote !== undefined) {
+      if (ch === quote) quote = undefined;
+      else word += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      inWord = true; // "" is an empty word
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += ch;
+      inWord = true;
+    }
+  }
+  if (quote !== undefined) throw new NotifyScriptSyntaxError(script, `unterminated ${quote}`);
+  if (inWord) words.push(word);
+  const program = words[0];
+  if (program === undefined || program === '') {
+    throw new NotifyScriptSyntaxError(script, 'no program');
+  }
+  if (!program.startsWith('/')) {
+    throw new NotifyScriptSyntaxError(script, 'the program must be an absolute path');
+  }
+  return words;
+}

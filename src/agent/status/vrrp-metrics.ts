@@ -1,0 +1,68 @@
+// Prometheus metrics of the VRRP side (prom-client), named by Prometheus conventions: counters
+// end in _total, one metric per meaning with labels. Counters are incremented by the runtime as
+// things happen; state and priority are read from the status at scrape time.
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { InstanceStatus } from '../daemon/instance-runtime.js';
+
+const STATES = ['initialize', 'backup', 'master', 'fault'] as const;
+
+export class VrrpMetrics {
+  readonly transitions: Counter<'instance' | 'from' | 'to' | 'reason'>;
+  readonly advertsSent: Counter<'instance'>;
+  readonly advertsReceived: Counter<'instance'>;
+  readonly advertsDropped: Counter<'instance' | 'reason'>;
+
+  constructor(registry: Registry, instances: () => readonly InstanceStatus[]) {
+    const registers = [registry];
+    this.transitions = new Counter({
+      name: 'floatd_vrrp_transitions_total',
+      help: 'VRRP state transitions, by instance, states and reason.',
+      labelNames: ['instance', 'from', 'to', 'reason'],
+      registers,
+    });
+    this.advertsSent = new Counter({
+      name: 'floatd_vrrp_adverts_sent_total',
+      help: 'VRRP advertisements sent, by instance.',
+      labelNames: ['instance'],
+      registers,
+    });
+    this.advertsReceived = new Counter({
+      name: 'floatd_vrrp_adverts_received_total',
+      help: 'VRRP advertisements received for the instance (before the core checks them).',
+      labelNames: ['instance'],
+      registers,
+    });
+    this.advertsDropped = new Counter({
+      name: 'floatd_vrrp_adverts_dropped_total',
+      help: 'VRRP advertisements dropped, by instance and reason.',
+      labelNames: ['instance', 'reason'],
+      registers,
+    });
+    new Gauge({
+      name: 'floatd_vrrp_state',
+      help: '1 for the state each instance is in, 0 for the others.',
+      labelNames: ['instance', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of instances()) {
+          for (const state of STATES)
+            this.set({ instance: s.name, state }, s.state === state ? 1 : 0);
+        }
+      },
+    });
+    new Gauge({
+      name: 'floatd_vrrp_priority',
+      help: 'Priority of each instance: configured (base) and after tracking (effective).',
+      labelNames: ['instance', 'kind'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of instances()) {
+          this.set({ instance: s.name, kind: 'base' }, s.basePriority);
+          this.set({ instance: s.name, kind: 'effective' }, s.effectivePriority);
+        }
+      },
+    });
+  }
+}
