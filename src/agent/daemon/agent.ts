@@ -7,6 +7,8 @@ import { FloatdError } from '../errors.js';
 import type { FloatdConfig, InstanceConfig } from '../config/schema.js';
 import type { IpFamily } from '../vrrp/codec/types.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
+import { NotifyFifo } from '../notify/notify-fifo.js';
+import { NotifyRunner } from '../notify/notify-runner.js';
 import { VrrpMetrics } from '../status/vrrp-metrics.js';
 import { CloudSession, type CloudSessionStatus } from './cloud-session.js';
 import type { InstanceStatus, TransportMode } from './instance-runtime.js';
@@ -60,6 +62,12 @@ export interface AgentStatus {
   readonly cloud?: CloudSessionStatus | undefined;
 }
 
+/** How long a graceful stop waits for STOP notify scripts. */
+const NOTIFY_DRAIN_MS = 5000;
+
+const sleepMs = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms).unref());
+
 /** How often mode auto re-checks multicast silence. */
 const AUTO_CHECK_INTERVAL_MS = 1000;
 
@@ -72,6 +80,8 @@ export class Agent {
   private startedAtMs = 0;
   private stopping: Promise<void> | undefined;
   private cloud: CloudSession | undefined;
+  private notifier: NotifyRunner | undefined;
+  private fifo: NotifyFifo | undefined;
   readonly registry: Registry;
   private readonly metrics: VrrpMetrics;
 
@@ -126,6 +136,12 @@ export class Agent {
     this.autoTimer?.cancel();
     await Promise.all(this.runtimes.map((r) => r.stop()));
     await this.cloud?.stop();
+    // STOP scripts (keepalived's notify_stop) get a moment; a hung one does not hold the exit.
+    if (this.notifier !== undefined) {
+      await Promise.race([this.notifier.drain(), sleepMs(NOTIFY_DRAIN_MS)]);
+      this.notifier.close();
+    }
+    this.fifo?.close();
     for (const socket of this.sockets.values()) socket.close();
     this.deps.links.close();
     this.deps.announce.close();
@@ -158,6 +174,20 @@ export class Agent {
       ? await deps.probeCloud()
       : false;
 
+    if (config.notifyFifo !== undefined || config.instances.some((i) => i.notify !== undefined)) {
+      if (config.notifyFifo !== undefined) {
+        try {
+          this.fifo = await NotifyFifo.open(config.notifyFifo, log);
+        } catch (error) {
+          throw new StartupError(`notifyFifo ${config.notifyFifo}: ${(error as Error).message}`, {
+            cause: error,
+          });
+        }
+      }
+      this.notifier = new NotifyRunner({ logger: log, fifo: this.fifo });
+      this.notifier.start();
+    }
+
     if (config.instances.some((i) => i.cloud.length > 0)) {
       this.cloud = new CloudSession({
         config: config.cloud,
@@ -185,6 +215,7 @@ export class Agent {
         mode,
         reconciler: this.cloud?.reconcilerFor(instance.name),
         metrics: this.metrics,
+        notifier: this.notifier,
       });
       this.runtimes.push(runtime);
     }

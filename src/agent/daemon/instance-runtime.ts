@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { Reconciler, ReconcilerStatus } from '../../cloud/reconciler.js';
 import { epochNowMs } from '../../cloud/timing.js';
 import type { Clock, TimerHandle } from '../clock.js';
+import type { NotifyRunner } from '../notify/notify-runner.js';
+import type { NotifyState } from '../notify/types.js';
 import type { VrrpMetrics } from '../status/vrrp-metrics.js';
 import type { InstanceConfig } from '../config/schema.js';
 import { toRouterConfig } from '../config/to-router-config.js';
@@ -30,6 +32,8 @@ export interface InstanceDeps {
   readonly reconciler?: Reconciler | undefined;
   /** Prometheus counters (transitions, adverts); absent in tests that do not look. */
   readonly metrics?: VrrpMetrics | undefined;
+  /** Notify scripts and the FIFO (keepalived's notify_*); absent when none is configured. */
+  readonly notifier?: NotifyRunner | undefined;
 }
 
 export interface InstanceCounters {
@@ -145,6 +149,7 @@ export class InstanceRuntime {
     this.driver.feed({ type: 'shutdown' });
     this.driver.stop();
     this.yieldTimer?.cancel();
+    this.notifyState('STOP', this.driver.router.snapshot().effectivePriority);
     this.deps.announce.stopped(this.name);
     await Promise.all([this.ops, this.deps.reconciler?.stop()]);
   }
@@ -163,6 +168,16 @@ export class InstanceRuntime {
     this.lowerHeardAtMs = this.deps.clock.nowMs();
     this.yieldTimer ??= this.deps.clock.setTimer(this.lowerHeardAtMs + this.quietMs(), () =>
       this.checkYield(),
+    );
+  }
+
+  private notifyState(state: NotifyState, priority: number): void {
+    this.deps.notifier?.notify(
+      'INSTANCE',
+      this.name,
+      state,
+      priority,
+      this.deps.config.notify ?? {},
     );
   }
 
@@ -244,6 +259,13 @@ export class InstanceRuntime {
     const { logger, socket, addresses, announce, config } = this.deps;
     switch (action.type) {
       case 'transition':
+        if (action.to !== 'initialize') {
+          // After the core's decision and its advert: scripts run asynchronously, never blocking.
+          this.notifyState(
+            action.to === 'master' ? 'MASTER' : action.to === 'backup' ? 'BACKUP' : 'FAULT',
+            action.priority,
+          );
+        }
         this.deps.metrics?.transitions.inc({
           instance: this.name,
           from: action.from,

@@ -1,0 +1,21 @@
+// HTTP GET health check via undici: healthy when the status equals `expectStatus`.
+import { request } from 'undici';
+import type { CheckOutcome, HttpTrackerConfig } from './types.js';
+
+export async function runHttpCheck(
+  config: HttpTrackerConfig,
+  signal?: AbortSignal,
+): Promise<CheckOutcome> {
+  const timeout = AbortSignal.timeout(config.timeoutMs);
+  const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+  try {
+    const response = await request(config.url, { method: 'GET', signal: combined });
+    await response.body.dump(); // free the connection for the next run
+    if (response.statusCode === config.expectStatus) return { ok: true };
+    return { ok: false, detail: `status ${response.statusCode}, expected ${config.expectStatus}` };
+  } catch (error) {
+    if (timeout.aborted)
+      return { ok: false, timedOut: true, detail: `timed out after ${config.timeoutMs} ms` };
+    return { ok: false, detail: (error as Error).message };
+  }
+}

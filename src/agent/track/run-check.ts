@@ -1,0 +1,24 @@
+// Dispatches a tracker to its check; the scheduler takes this as an injectable dependency.
+import { runFileCheck } from './file-check.js';
+import { runHttpCheck } from './http-check.js';
+import { runProcessCheck } from './process-check.js';
+import { runScriptCheck } from './script-check.js';
+import { runTcpCheck } from './tcp-check.js';
+import type { CheckOutcome, TrackerConfig } from './types.js';
+
+export type CheckRunner = (config: TrackerConfig, signal: AbortSignal) => Promise<CheckOutcome>;
+
+export const runCheck: CheckRunner = (config, signal) => {
+  switch (config.type) {
+    case 'script':
+      return runScriptCheck(config, signal);
+    case 'http':
+      return runHttpCheck(config, signal);
+    case 'tcp':
+      return runTcpCheck(config, signal);
+    case 'file':
+      return runFileCheck(config);
+    case 'process':
+      return runProcessCheck(config);
+  }
+};

@@ -1,0 +1,129 @@
+// Runs each tracker every intervalMs. One tracker serves every instance that references it
+// (keepalived records a script's result "for all VRRP instances which monitor it"); a run never
+// overlaps the previous run of the same tracker: the next one is armed only when it finishes.
+import type { Logger } from 'pino';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+import { RiseFall } from './rise-fall.js';
+import { runCheck as defaultRunCheck, type CheckRunner } from './run-check.js';
+import type { CheckOutcome, TrackerConfig, TrackerCounters, TrackerState } from './types.js';
+
+export type TrackerStateListener = (name: string, state: TrackerState) => void;
+
+export interface TrackerSchedulerOptions {
+  /** Pass only trackers some instance references (keepalived runs only monitored scripts). */
+  readonly trackers: readonly TrackerConfig[];
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly runCheck?: CheckRunner;
+}
+
+interface Job {
+  readonly config: TrackerConfig;
+  readonly logger: Logger;
+  readonly riseFall: RiseFall;
+  readonly counters: TrackerCounters;
+  state: TrackerState;
+  timer: TimerHandle | undefined;
+  lastDetail: string | undefined;
+}
+
+export class TrackerScheduler {
+  private readonly jobs = new Map<string, Job>();
+  private readonly listeners = new Set<TrackerStateListener>();
+  private readonly clock: Clock;
+  private readonly run: CheckRunner;
+  private readonly abort = new AbortController();
+  private started = false;
+
+  constructor(opts: TrackerSchedulerOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.run = opts.runCheck ?? defaultRunCheck;
+    for (const config of opts.trackers) {
+      const riseFall = new RiseFall(config.rise, config.fall, config.initFail ?? false);
+      this.jobs.set(config.name, {
+        config,
+        logger: opts.logger.child({ component: 'track', tracker: config.name }),
+        riseFall,
+        counters: { ok: 0, failed: 0, timeouts: 0 },
+        state: { health: riseFall.health },
+        timer: undefined,
+        lastDetail: undefined,
+      });
+    }
+  }
+
+  /** Starts every tracker now. */
+  start(): void {
+    if (this.started || this.abort.signal.aborted) return;
+    this.started = true;
+    for (const job of this.jobs.values()) void this.runJob(job);
+  }
+
+  /** Cancels pending runs and kills in-flight checks; no state changes are reported after. */
+  stop(): void {
+    this.abort.abort();
+    for (const job of this.jobs.values()) {
+      job.timer?.cancel();
+      job.timer = undefined;
+    }
+  }
+
+  state(name: string): TrackerState | undefined {
+    return this.jobs.get(name)?.state;
+  }
+
+  /** Per-tracker result counts for metrics; `timeouts` are also counted in `failed`. */
+  counters(): ReadonlyMap<string, Readonly<TrackerCounters>> {
+    return new Map([...this.jobs].map(([name, job]) => [name, { ...job.counters }]));
+  }
+
+  /** Called when a tracker's state changes; returns an unsubscribe function. */
+  onChange(listener: TrackerStateListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async runJob(job: Job): Promise<void> {
+    const startedMs = this.clock.nowMs();
+    let outcome: CheckOutcome;
+    try {
+      outcome = await this.run(job.config, this.abort.signal);
+    } catch (error) {
+      outcome = { ok: false, detail: `check threw: ${(error as Error).message}` };
+    }
+    if (this.abort.signal.aborted) return;
+    this.record(job, outcome);
+    const dueMs = Math.max(startedMs + job.config.intervalMs, this.clock.nowMs());
+    job.timer = this.clock.setTimer(dueMs, () => {
+      job.timer = undefined;
+      void this.runJob(job);
+    });
+  }
+
+  private record(job: Job, outcome: CheckOutcome): void {
+    if (outcome.ok) job.counters.ok += 1;
+    else job.counters.failed += 1;
+    if (outcome.timedOut === true) job.counters.timeouts += 1;
+    this.logDetail(job, outcome);
+
+    let next: TrackerState;
+    if (job.config.type === 'file') {
+      next = { health: 'ok', value: outcome.value ?? 0 };
+      if (next.value === job.state.value && job.state.health === 'ok') return;
+    } else {
+      if (!job.riseFall.record(outcome.ok)) return;
+      next = { health: job.riseFall.health };
+      job.logger.info({ health: next.health }, `tracker is now ${next.health}`);
+    }
+    job.state = next;
+    for (const listener of this.listeners) listener(job.config.name, next);
+  }
+
+  /** Warns once per distinct problem, so a tracker failing every second does not flood the log. */
+  private logDetail(job: Job, outcome: CheckOutcome): void {
+    if (outcome.detail === job.lastDetail) return;
+    job.lastDetail = outcome.detail;
+    if (outcome.detail !== undefined)
+      job.logger.warn({ timedOut: outcome.timedOut === true }, outcome.detail);
+  }
+}
