@@ -104,7 +104,12 @@ export function normaliseNotify(fields: NotifyFields) {
 /** Durations in ms; a check's timeout defaults to its interval (keepalived's script timeout). */
 export function normaliseTracker(fields: TrackerFields) {
   const { interval, ...rest } = fields;
-  if (rest.type === 'file') return { ...rest, intervalMs: interval };
+  // A file is read, not run: every read counts (rise and fall of 1), bounded by its interval.
+  if (rest.type === 'file') {
+    return { ...rest, intervalMs: interval, timeoutMs: interval, rise: 1, fall: 1 };
+  }
   const { timeout, ...checks } = rest;
-  return { ...checks, intervalMs: interval, timeoutMs: timeout ?? interval };
+  const timing = { intervalMs: interval, timeoutMs: timeout ?? interval };
+  if (checks.type === 'tcp') return { ...checks, host: checks.host.address, ...timing };
+  return { ...checks, ...timing };
 }

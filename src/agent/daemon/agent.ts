@@ -11,6 +11,7 @@ import { NotifyFifo } from '../notify/notify-fifo.js';
 import { NotifyRunner } from '../notify/notify-runner.js';
 import { VrrpMetrics } from '../status/vrrp-metrics.js';
 import { CloudSession, type CloudSessionStatus } from './cloud-session.js';
+import { startTracking, type Tracking } from './tracking.js';
 import type { InstanceStatus, TransportMode } from './instance-runtime.js';
 import { InstanceRuntime } from './instance-runtime.js';
 import type { AddressPort, AdvertSocket, AnnouncePort, LinkPort } from './ports.js';
@@ -81,6 +82,7 @@ export class Agent {
   private stopping: Promise<void> | undefined;
   private cloud: CloudSession | undefined;
   private notifier: NotifyRunner | undefined;
+  private tracking: Tracking | undefined;
   private fifo: NotifyFifo | undefined;
   readonly registry: Registry;
   private readonly metrics: VrrpMetrics;
@@ -134,6 +136,7 @@ export class Agent {
 
   private async stopAll(): Promise<void> {
     this.autoTimer?.cancel();
+    this.tracking?.stop();
     await Promise.all(this.runtimes.map((r) => r.stop()));
     await this.cloud?.stop();
     // STOP scripts (keepalived's notify_stop) get a moment; a hung one does not hold the exit.
@@ -244,6 +247,7 @@ export class Agent {
         'instance started',
       );
     }
+    this.tracking = await startTracking(config, this.runtimes, deps.links, log);
     if (this.runtimes.some((r) => r.config.mode === 'auto')) this.scheduleAutoCheck();
   }
 

@@ -13,7 +13,7 @@ import { InstanceDriver } from '../instance-driver.js';
 import type { ReceivedAdvert } from '../vrrp/codec/types.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
 import { VirtualRouter } from '../vrrp/router.js';
-import type { LastTransition, VrrpAction, VrrpState } from '../vrrp/types.js';
+import type { LastTransition, TrackingStatus, VrrpAction, VrrpState } from '../vrrp/types.js';
 import type { AddressPort, AdvertSocket, AnnouncePort, Vip } from './ports.js';
 
 export type TransportMode = 'multicast' | 'unicast';
@@ -117,6 +117,15 @@ export class InstanceRuntime {
   start(linkUp: boolean): void {
     if (!linkUp) this.driver.feed({ type: 'interface', up: false });
     this.driver.feed({ type: 'startup' });
+  }
+
+  /** What the trackers say (summed weights, FAULT): the core recomputes its priority. */
+  setTracking(status: TrackingStatus): void {
+    this.deps.logger.info(
+      { event: 'tracking', weightDelta: status.weightDelta, fault: status.fault },
+      'tracking changed',
+    );
+    this.driver.feed({ type: 'tracking', status });
   }
 
   setLink(up: boolean): void {

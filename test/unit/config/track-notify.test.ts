@@ -44,7 +44,16 @@ describe('trackers and track entries', () => {
         fall: 1,
       },
       expect.objectContaining({ name: 'db', type: 'tcp', port: 5432, intervalMs: 1000 }),
-      { name: 'w', type: 'file', path: '/run/w', weight: 1, intervalMs: 1000 },
+      {
+        name: 'w',
+        type: 'file',
+        path: '/run/w',
+        weight: 1,
+        intervalMs: 1000,
+        timeoutMs: 1000,
+        rise: 1,
+        fall: 1,
+      },
       expect.objectContaining({ name: 'p', type: 'process', process: 'nginx', minProcesses: 1 }),
     ]);
     expect(config.instances[0]?.track).toEqual([
