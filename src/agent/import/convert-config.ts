@@ -1,0 +1,166 @@
+// The parsed keepalived.conf tree to the floatd.yaml data: global_defs, vrrp_script /
+// track_file / vrrp_track_process (trackers), vrrp_instance, vrrp_sync_group. Everything else
+// is reported, once per statement or block, with its file and line.
+import { ConvertContext, childrenOf } from './convert-context.js';
+import { convertGarp, convertInstance } from './convert-instance.js';
+import type { Instance, InstanceDefaults } from './convert-instance.js';
+import { convertNotify } from './convert-notify.js';
+import { convertScript, convertTrackFile, convertTrackProcess } from './convert-trackers.js';
+import type { Tracker, TrackerDefaults } from './convert-trackers.js';
+import type { Diagnostic } from './diagnostic.js';
+import type { ConfNode } from './parse-config.js';
+
+export interface Converted {
+  readonly data: Record<string, unknown>;
+  readonly diagnostics: Diagnostic[];
+}
+
+interface Globals {
+  instance: { version: number; strict: boolean; garp: Record<string, unknown> };
+  tracker: { scriptUser?: string };
+  notifyFifo?: string;
+}
+
+// Blocks of other keepalived features (LVS, BFD, static addresses/routes): one report each.
+const NOT_VRRP = new Set([
+  'virtual_server',
+  'virtual_server_group',
+  'bfd_instance',
+  'static_ipaddress',
+  'static_routes',
+  'static_rules',
+  'linkbeat_interfaces',
+  'garp_group',
+  'track_group',
+]);
+
+function convertGlobals(ctx: ConvertContext, block: ConfNode, globals: Globals): void {
+  for (const node of childrenOf(block)) {
+    if (convertGarp(ctx, node, globals.instance.garp, 'instances[*].garp')) continue;
+    switch (node.keyword) {
+      case 'vrrp_version': {
+        const version = ctx.int(node);
+        if (version === 2 || version === 3) globals.instance.version = version;
+        else ctx.report(node, 'expected 2 or 3: ignored');
+        break;
+      }
+      case 'vrrp_strict':
+        globals.instance.strict = true;
+        ctx.report(
+          node,
+          'only its no_accept part is converted (acceptMode: false); floatd has no strict mode',
+          'info',
+        );
+        break;
+      case 'script_user':
+        globals.tracker.scriptUser = ctx.arg(node);
+        ctx.extraArgs(node, 1, 'a group');
+        break;
+      case 'enable_script_security':
+        ctx.report(
+          node,
+          'floatd does not check script ownership; it runs scripts without a shell, as the tracker user',
+          'info',
+        );
+        break;
+      case 'notify_fifo':
+      case 'vrrp_notify_fifo':
+        globals.notifyFifo = ctx.arg(node, 'notifyFifo');
+        ctx.extraArgs(node, 1, 'a fifo user and group are');
+        break;
+      case 'router_id':
+        ctx.report(
+          node,
+          'a name for e-mail alerts and logs: floatd has no equivalent; ignored',
+          'info',
+        );
+        break;
+      default:
+        ctx.unsupported(node);
+    }
+  }
+}
+
+// keepalived.conf(5) vrrp_sync_group keywords that take no value; any other bare word there is
+// most likely an instance name outside "group { }".
+const SYNC_GROUP_FLAGS = new Set([
+  'smtp_alert',
+  'global_tracking',
+  'sync_group_tracking_weight',
+  'notify_priority_changes',
+  'notify_deleted',
+]);
+
+function convertSyncGroup(
+  ctx: ConvertContext,
+  block: ConfNode,
+  path: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: ctx.checkName(block, path) };
+  const notify: Record<string, string> = {};
+  for (const node of childrenOf(block)) {
+    if (convertNotify(ctx, node, notify, `${path}.notify`)) continue;
+    if (node.keyword === 'group') out.instances = childrenOf(node).map((member) => member.keyword);
+    else if (
+      node.args.length === 0 &&
+      node.children === undefined &&
+      !SYNC_GROUP_FLAGS.has(node.keyword)
+    ) {
+      ctx.unsupported(
+        node,
+        'not a sync group keyword (member instances go inside "group { }"): ignored',
+      );
+    } else ctx.unsupported(node);
+  }
+  ctx.requireKey(block, out, 'instances', path);
+  if (Object.keys(notify).length > 0) out.notify = notify;
+  return out;
+}
+
+export function convertConfig(nodes: readonly ConfNode[]): Converted {
+  const ctx = new ConvertContext();
+  const globals: Globals = { instance: { version: 2, strict: false, garp: {} }, tracker: {} };
+  // global_defs first: keepalived applies them to every instance wherever they appear.
+  for (const node of nodes) if (node.keyword === 'global_defs') convertGlobals(ctx, node, globals);
+  const trackers: Tracker[] = [];
+  const instanceBlocks: ConfNode[] = [];
+  const groups: Record<string, unknown>[] = [];
+  const trackerDefaults: TrackerDefaults = globals.tracker;
+  for (const node of nodes) {
+    const path = `trackers[${trackers.length}]`;
+    switch (node.keyword) {
+      case 'global_defs':
+        break;
+      case 'vrrp_script':
+        trackers.push(convertScript(ctx, node, path, trackerDefaults));
+        break;
+      case 'track_file':
+      case 'vrrp_track_file':
+        trackers.push(convertTrackFile(ctx, node, path));
+        break;
+      case 'vrrp_track_process':
+        trackers.push(convertTrackProcess(ctx, node, path));
+        break;
+      case 'vrrp_instance':
+        instanceBlocks.push(node);
+        break;
+      case 'vrrp_sync_group':
+        groups.push(convertSyncGroup(ctx, node, `syncGroups[${groups.length}]`));
+        break;
+      default:
+        if (NOT_VRRP.has(node.keyword))
+          ctx.unsupported(node, 'not a VRRP feature; floatd does not do it: skipped');
+        else ctx.unsupported(node);
+    }
+  }
+  const defaults: InstanceDefaults = globals.instance;
+  const instances: Instance[] = instanceBlocks.map((block, i) =>
+    convertInstance(ctx, block, `instances[${i}]`, defaults),
+  );
+  const data: Record<string, unknown> = {};
+  if (globals.notifyFifo !== undefined) data.notifyFifo = globals.notifyFifo;
+  if (trackers.length > 0) data.trackers = trackers;
+  data.instances = instances;
+  if (groups.length > 0) data.syncGroups = groups;
+  return { data, diagnostics: ctx.diagnostics };
+}

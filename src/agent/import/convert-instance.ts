@@ -1,0 +1,212 @@
+// One vrrp_instance block (keepalived.conf(5) "VRRP instance(s)") to a floatd instance.
+import { childrenOf } from './convert-context.js';
+import type { ConvertContext } from './convert-context.js';
+import { convertNotify } from './convert-notify.js';
+import { convertAuthentication, convertTrack, convertVips } from './convert-instance-blocks.js';
+import type { ConfNode } from './parse-config.js';
+
+export interface InstanceDefaults {
+  /** global_defs vrrp_version; keepalived's default is 2. */
+  readonly version: number;
+  /** vrrp_strict sets no_accept. */
+  readonly strict: boolean;
+  /** global vrrp_garp_* values, floatd garp keys. */
+  readonly garp: Readonly<Record<string, unknown>>;
+}
+
+export type Instance = Record<string, unknown>;
+
+const GARP_KEYS: Readonly<Record<string, { key: string; kind: 'seconds' | 'int' }>> = {
+  garp_master_delay: { key: 'masterDelay', kind: 'seconds' },
+  garp_master_repeat: { key: 'masterRepeat', kind: 'int' },
+  garp_master_refresh: { key: 'masterRefresh', kind: 'seconds' },
+  garp_master_refresh_repeat: { key: 'masterRefreshRepeat', kind: 'int' },
+  garp_interval: { key: 'interval', kind: 'seconds' },
+};
+
+/** garp_* (instance) and vrrp_garp_* (global_defs) settings. */
+export function convertGarp(
+  ctx: ConvertContext,
+  node: ConfNode,
+  garp: Record<string, unknown>,
+  path: string,
+): boolean {
+  const spec = GARP_KEYS[node.keyword.replace(/^vrrp_/, '')];
+  if (spec === undefined) return false;
+  const at = `${path}.${spec.key}`;
+  garp[spec.key] = spec.kind === 'int' ? ctx.int(node, at) : ctx.seconds(node, at);
+  return true;
+}
+
+export function convertInstance(
+  ctx: ConvertContext,
+  block: ConfNode,
+  path: string,
+  defaults: InstanceDefaults,
+): Instance {
+  const out: Instance = { name: ctx.checkName(block, path) };
+  const vips: unknown[] = [];
+  const track: unknown[] = [];
+  const notify: Record<string, string> = {};
+  const garp: Record<string, unknown> = { ...defaults.garp };
+  const unicast: Record<string, unknown> = {};
+  let version: number | undefined;
+  let checkUnicastSource = false;
+  let acceptMode: boolean | undefined;
+  let authentication: { node: ConfNode; value: Record<string, string> } | undefined;
+  let state: ConfNode | undefined;
+  for (const node of childrenOf(block)) {
+    if (
+      convertNotify(ctx, node, notify, `${path}.notify`) ||
+      convertGarp(ctx, node, garp, `${path}.garp`)
+    )
+      continue;
+    switch (node.keyword) {
+      case 'state':
+        state = node;
+        break;
+      case 'interface':
+        out.interface = ctx.arg(node, `${path}.interface`);
+        break;
+      case 'virtual_router_id':
+        out.vrid = ctx.int(node, `${path}.vrid`);
+        break;
+      case 'priority':
+        out.priority = ctx.int(node, `${path}.priority`);
+        break;
+      case 'advert_int':
+        out.advertInterval = ctx.seconds(node, `${path}.advertInterval`);
+        break;
+      case 'version':
+        version = ctx.int(node, `${path}.version`);
+        break;
+      case 'nopreempt':
+      case 'no_preempt':
+        out.preempt = false;
+        break;
+      case 'preempt':
+        out.preempt = true;
+        break;
+      case 'preempt_delay':
+        out.preemptDelay = ctx.seconds(node, `${path}.preemptDelay`);
+        break;
+      case 'accept':
+        acceptMode = true;
+        break;
+      case 'no_accept':
+        acceptMode = false;
+        break;
+      case 'virtual_ipaddress':
+        convertVips(ctx, node, vips, `${path}.vips`);
+        break;
+      case 'unicast_src_ip':
+        unicast.source = ctx.arg(node, `${path}.unicast.source`);
+        break;
+      case 'unicast_peer': {
+        const peers: string[] = [];
+        for (const peer of childrenOf(node)) {
+          peers.push(peer.keyword);
+          ctx.extraArgs(peer, 0, 'min_ttl/max_ttl are');
+        }
+        unicast.peers = peers;
+        break;
+      }
+      case 'check_unicast_src':
+        checkUnicastSource = true;
+        break;
+      case 'authentication':
+        authentication = {
+          node,
+          value: convertAuthentication(ctx, node, `${path}.authentication`),
+        };
+        break;
+      case 'track_script':
+      case 'track_file':
+      case 'track_process':
+      case 'track_interface':
+        convertTrack(ctx, node, track, `${path}.track`);
+        break;
+      case 'smtp_alert':
+        ctx.report(node, 'e-mail alerts are not supported: use a notify script');
+        break;
+      default:
+        ctx.unsupported(node);
+    }
+  }
+  for (const key of ['interface', 'vrid']) ctx.requireKey(block, out, key, path);
+  if (vips.length === 0)
+    ctx.report(
+      block,
+      'no virtual_ipaddress: floatd needs at least one VIP',
+      'unsupported',
+      `${path}.vips`,
+    );
+  let effectiveVersion = version ?? defaults.version;
+  const firstVip: unknown = vips[0];
+  const firstAddress =
+    typeof firstVip === 'string'
+      ? firstVip
+      : (firstVip as { address?: string } | undefined)?.address;
+  if (effectiveVersion === 2 && firstAddress?.includes(':') === true) {
+    // keepalived.conf(5) "version": IPv6 instances always use version 3.
+    effectiveVersion = 3;
+    ctx.report(block, 'an IPv6 instance: version 3, as keepalived always uses for IPv6', 'info');
+  }
+  out.version = effectiveVersion;
+  if (
+    effectiveVersion === 2 &&
+    typeof out.advertInterval === 'string' &&
+    out.advertInterval.includes('.')
+  ) {
+    ctx.report(
+      block,
+      `advert_int ${out.advertInterval} with VRRPv2: v2 carries whole seconds (RFC 3768 §5.3.7); use version 3 or a whole number`,
+      'unsupported',
+      `${path}.advertInterval`,
+    );
+  }
+  if (acceptMode === undefined) {
+    // keepalived.conf(5): accept mode is keepalived's default unless strict mode; floatd's is off.
+    acceptMode = !defaults.strict;
+  }
+  out.acceptMode = acceptMode;
+  out.vips = vips;
+  if (unicast.peers !== undefined && (unicast.peers as string[]).length > 0) {
+    out.mode = 'unicast';
+    // keepalived accepts adverts from any source unless check_unicast_src.
+    out.unicast = { ...unicast, acceptUnknownPeers: !checkUnicastSource };
+  } else if (unicast.source !== undefined || unicast.peers !== undefined) {
+    ctx.report(
+      block,
+      'unicast settings without a peer: keepalived (since 2.2.4 without unicast_fault_no_peer) runs multicast, and so does this conversion; the unicast settings are dropped',
+      'info',
+    );
+  }
+  if (authentication !== undefined) {
+    if (effectiveVersion === 2) out.authentication = authentication.value;
+    else
+      ctx.report(
+        authentication.node,
+        'authentication is VRRPv2 only and this instance runs version 3: dropped',
+        'info',
+      );
+  }
+  if (Object.values(garp).some((v) => v !== undefined)) out.garp = garp;
+  if (track.length > 0) out.track = track;
+  if (Object.keys(notify).length > 0) out.notify = notify;
+  if (state !== undefined) {
+    ctx.report(
+      state,
+      `"state ${state.args[0] ?? ''}" is only keepalived's initial state: floatd has no such setting and elects by priority (an owner at 255 becomes MASTER at once, RFC 5798 §6.4.1); not converted`,
+      'info',
+    );
+    if (state.args[0] === 'MASTER' && out.preempt === false) {
+      ctx.report(
+        state,
+        'nopreempt with state MASTER: keepalived.conf(5) says nopreempt only works when the initial state is not MASTER; floatd honours preempt: false',
+        'info',
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,142 @@
+// vrrp_script, track_file (vrrp_track_file) and vrrp_track_process blocks to floatd trackers
+// (keepalived.conf(5) "VRRP script(s)", "Track files", "VRRP track processes").
+import { childrenOf } from './convert-context.js';
+import type { ConvertContext } from './convert-context.js';
+import { splitCommand } from './lexer.js';
+import type { ConfNode } from './parse-config.js';
+
+export type Tracker = Record<string, unknown> & { name: string; type: string };
+
+export interface TrackerDefaults {
+  /** global_defs script_user. */
+  readonly scriptUser?: string;
+}
+
+function weightOf(ctx: ConvertContext, node: ConfNode, path: string): number | undefined {
+  const weight = ctx.int(node, path);
+  if (node.args[1] === 'reverse')
+    ctx.report(
+      node,
+      '"reverse" is not supported: the weight is kept without it',
+      'unsupported',
+      path,
+    );
+  else ctx.extraArgs(node, 1, 'arguments');
+  return weight;
+}
+
+export function convertScript(
+  ctx: ConvertContext,
+  block: ConfNode,
+  path: string,
+  defaults: TrackerDefaults,
+): Tracker {
+  const name = ctx.checkName(block, path);
+  const out: Tracker = { name, type: 'script' };
+  let scriptNode: ConfNode | undefined;
+  for (const node of childrenOf(block)) {
+    switch (node.keyword) {
+      case 'script': {
+        // keepalived runs the script itself (no shell); its text is the command and arguments.
+        const [script = '', ...args] = splitCommand(node.args.join(' '));
+        out.script = script;
+        if (args.length > 0) out.args = args;
+        scriptNode = node;
+        break;
+      }
+      case 'interval':
+        out.interval = ctx.seconds(node, `${path}.interval`);
+        break;
+      case 'timeout':
+        out.timeout = ctx.seconds(node, `${path}.timeout`);
+        break;
+      case 'weight':
+        out.weight = weightOf(ctx, node, `${path}.weight`);
+        break;
+      case 'rise':
+        out.rise = ctx.int(node, `${path}.rise`);
+        break;
+      case 'fall':
+        out.fall = ctx.int(node, `${path}.fall`);
+        break;
+      case 'user':
+        out.user = ctx.arg(node, `${path}.user`);
+        ctx.extraArgs(node, 1, 'a group');
+        break;
+      case 'init_fail':
+        ctx.report(node, 'not supported: floatd starts a tracker as not yet known, not failed');
+        break;
+      default:
+        ctx.unsupported(node);
+    }
+  }
+  ctx.requireKey(block, out, 'script', path);
+  const tcp = typeof out.script === 'string' ? BASH_TCP.exec(out.script) : null;
+  if (tcp !== null && out.args === undefined)
+    return asTcpTracker(ctx, block, out, tcp[1] ?? '', Number(tcp[2]));
+  if (scriptNode !== undefined && !String(out.script).startsWith('/')) {
+    ctx.report(
+      scriptNode,
+      `"${String(out.script)}" is not an absolute path: floatd runs scripts without a shell or PATH search; give the full path`,
+      'unsupported',
+      `${path}.script`,
+    );
+  }
+  if (out.user === undefined && defaults.scriptUser !== undefined) out.user = defaults.scriptUser;
+  return out;
+}
+
+// The common 'script "</dev/tcp/127.0.0.1/80"' (a bash redirection as a port check, as in
+// keepalived's sample keepalived.conf.vrrp.localcheck) is what floatd's tcp tracker does.
+const BASH_TCP = /^<\/dev\/tcp\/([^/]+)\/(\d+)$/;
+
+function asTcpTracker(
+  ctx: ConvertContext,
+  block: ConfNode,
+  script: Tracker,
+  host: string,
+  port: number,
+): Tracker {
+  const { name, type: _type, script: command, args: _args, user, ...timing } = script;
+  ctx.report(
+    block,
+    `script "${String(command)}" is a TCP connect check: converted to a tcp tracker`,
+    'info',
+  );
+  if (user !== undefined)
+    ctx.report(block, `a tcp tracker runs no script: user ${String(user)} dropped`);
+  return { name, type: 'tcp', host, port, ...timing };
+}
+
+export function convertTrackFile(ctx: ConvertContext, block: ConfNode, path: string): Tracker {
+  const out: Tracker = { name: ctx.checkName(block, path), type: 'file' };
+  for (const node of childrenOf(block)) {
+    if (node.keyword === 'file') out.path = ctx.arg(node, `${path}.path`);
+    else if (node.keyword === 'weight') out.weight = weightOf(ctx, node, `${path}.weight`);
+    else ctx.unsupported(node);
+  }
+  ctx.requireKey(block, out, 'path', path);
+  return out;
+}
+
+export function convertTrackProcess(ctx: ConvertContext, block: ConfNode, path: string): Tracker {
+  const out: Tracker = { name: ctx.checkName(block, path), type: 'process' };
+  for (const node of childrenOf(block)) {
+    switch (node.keyword) {
+      case 'process':
+        out.process = ctx.arg(node, `${path}.process`);
+        ctx.extraArgs(node, 1, 'process parameters are');
+        break;
+      case 'quorum':
+        out.minProcesses = ctx.int(node, `${path}.minProcesses`);
+        break;
+      case 'weight':
+        out.weight = weightOf(ctx, node, `${path}.weight`);
+        break;
+      default:
+        ctx.unsupported(node);
+    }
+  }
+  ctx.requireKey(block, out, 'process', path);
+  return out;
+}

@@ -1,0 +1,9 @@
+// The import failed as a whole (the main file could not be read); problems inside the file are
+// diagnostics instead.
+import { FloatdError } from '../errors.js';
+
+export class KeepalivedImportError extends FloatdError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FLOATD_IMPORT', message, options);
+  }
+}

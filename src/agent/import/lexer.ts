@@ -1,0 +1,94 @@
+// One keepalived.conf line to tokens, following keepalived.conf(5) "Quoted strings": words are
+// split at whitespace; " or ' quote (the quotes are removed, the whitespace kept, and a quote may
+// start mid-word); backslash escapes work inside quotes; '#' and '!' start a comment anywhere
+// outside quotes.
+
+export type TokenKind = 'word' | 'open' | 'close';
+
+export interface Token {
+  readonly kind: TokenKind;
+  readonly text: string;
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** Some of the word was quoted (so "{" is a word, not a brace). */
+  readonly quoted: boolean;
+}
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  a: '\x07',
+  b: '\b',
+  E: '\x1b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+};
+
+export function tokenizeLine(text: string, file: string, line: number): Token[] {
+  const tokens: Token[] = [];
+  let word = '';
+  let inWord = false;
+  let quoted = false;
+  let quote: string | undefined;
+  const flush = (): void => {
+    if (!inWord) return;
+    const brace = !quoted && (word === '{' || word === '}');
+    const kind: TokenKind = brace ? (word === '{' ? 'open' : 'close') : 'word';
+    tokens.push({ kind, text: word, file, line, quoted });
+    word = '';
+    inWord = false;
+    quoted = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charAt(i);
+    if (quote !== undefined) {
+      if (c === quote) {
+        quote = undefined;
+      } else if (c === '\\' && i + 1 < text.length) {
+        i++;
+        const next = text.charAt(i);
+        word += ESCAPES[next] ?? next;
+      } else {
+        word += c;
+      }
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      quoted = true;
+      inWord = true;
+    } else if (c === '#' || c === '!') {
+      break;
+    } else if (/\s/.test(c)) {
+      flush();
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  flush();
+  return tokens;
+}
+
+/** Splits a script's command text into argv: unquoted spaces separate, '...' groups (keepalived.conf(5)). */
+export function splitCommand(text: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let inQuote = false;
+  for (const c of text) {
+    if (c === "'") {
+      inQuote = !inQuote;
+      inWord = true;
+    } else if (!inQuote && /\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
+}

@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { expandBraces } from '../../../src/agent/import/glob.js';
+import { splitCommand, tokenizeLine } from '../../../src/agent/import/lexer.js';
+import { parseKeepalivedConfig } from '../../../src/agent/import/parse-config.js';
+import { removeTree, writeTree } from './helpers.js';
+
+const words = (line: string): string[] => tokenizeLine(line, 'f', 1).map((t) => t.text);
+
+describe('tokenizeLine (keepalived.conf(5) "Quoted strings")', () => {
+  it('ends the line at # or ! outside quotes, anywhere in the line', () => {
+    expect(words('priority 100 # comment')).toEqual(['priority', '100']);
+    expect(words('priority 100! comment')).toEqual(['priority', '100']);
+    expect(words('! whole line')).toEqual([]);
+    expect(words('auth_pass "a#b!c"')).toEqual(['auth_pass', 'a#b!c']);
+  });
+
+  it('removes quotes, keeps quoted whitespace, and joins a quote started mid-word', () => {
+    expect(words(`abcd" efg h jkl "mnop`)).toEqual(['abcd efg h jkl mnop']);
+    expect(words(`abcd "efg h jkl" mnop`)).toEqual(['abcd', 'efg h jkl', 'mnop']);
+    expect(words(`x 'a "b"'`)).toEqual(['x', 'a "b"']);
+    expect(words(`x "a\\"b\\tc"`)).toEqual(['x', 'a"b\tc']);
+  });
+
+  it('makes bare braces block tokens, quoted ones words', () => {
+    const kinds = tokenizeLine('a { "{" }', 'f', 3).map((t) => `${t.kind}:${t.text}:${t.line}`);
+    expect(kinds).toEqual(['word:a:3', 'open:{:3', 'word:{:3', 'close:}:3']);
+  });
+
+  it('splits a script command at unquoted spaces, single quotes grouping', () => {
+    expect(splitCommand("/bin/check  -a 'b c' d")).toEqual(['/bin/check', '-a', 'b c', 'd']);
+  });
+});
+
+describe('expandBraces', () => {
+  it('expands csh braces, nested', () => {
+    expect(expandBraces('{foo/{,cat,dog},bar}')).toEqual(['foo/', 'foo/cat', 'foo/dog', 'bar']);
+  });
+});
+
+describe('parseKeepalivedConfig', () => {
+  it('builds nested blocks with files and lines, a "{" on the next line included', async () => {
+    const dir = await writeTree({
+      'k.conf': [
+        'global_defs {',
+        '  router_id r1',
+        '}',
+        'vrrp_instance VI_1',
+        '{',
+        '  authentication { auth_type PASS',
+        '    auth_pass x }',
+        '}',
+      ].join('\n'),
+    });
+    try {
+      const file = join(dir, 'k.conf');
+      const { nodes, diagnostics } = await parseKeepalivedConfig(file, { configId: 'a' });
+      expect(diagnostics).toEqual([]);
+      expect(nodes.map((n) => [n.keyword, n.args, n.line])).toEqual([
+        ['global_defs', [], 1],
+        ['vrrp_instance', ['VI_1'], 4],
+      ]);
+      const auth = nodes[1]?.children?.[0];
+      expect(auth?.keyword).toBe('authentication');
+      expect(auth?.children?.map((n) => [n.keyword, n.args, n.line, n.file])).toEqual([
+        ['auth_type', ['PASS'], 6, file],
+        ['auth_pass', ['x'], 7, file],
+      ]);
+    } finally {
+      await removeTree(dir);
+    }
+  });
+
+  it('follows include globs relative to the including file, in sorted order, keeping each file and line', async () => {
+    const dir = await writeTree({
+      'main.conf': 'include "conf.d/*.conf"  # all of them\ninclude missing/*.conf\n',
+      'conf.d/b.conf': '\nvrrp_instance B {\n}\n',
+      'conf.d/a.conf': 'include ../more/{x,y}.inc\n',
+      'more/x.inc': 'vrrp_instance X {\n}\n',
+      'more/y.inc': '# y\nvrrp_instance Y {\n}\n',
+      'conf.d/.hidden.conf': 'vrrp_instance H {\n}\n',
+    });
+    try {
+      const { nodes, diagnostics } = await parseKeepalivedConfig(join(dir, 'main.conf'), {
+        configId: 'a',
+      });
+      expect(
+        nodes.map((n) => `${n.args[0] ?? ''}@${n.file.slice(dir.length + 1)}:${n.line}`),
+      ).toEqual(['X@more/x.inc:1', 'Y@more/y.inc:2', 'B@conf.d/b.conf:2']);
+      expect(diagnostics.map((d) => `${d.line} ${d.keyword} ${d.severity}`)).toEqual([
+        '2 include info',
+      ]);
+    } finally {
+      await removeTree(dir);
+    }
+  });
+
+  it('keeps @id lines for the config-id, @^id lines for others, and reports skipped ones', async () => {
+    const dir = await writeTree({ 'k.conf': '@main a 1\n@backup b 2\n@^main c 3\n@^backup d 4\n' });
+    try {
+      const { nodes, diagnostics } = await parseKeepalivedConfig(join(dir, 'k.conf'), {
+        configId: 'main',
+      });
+      expect(nodes.map((n) => n.keyword)).toEqual(['a', 'd']);
+      expect(diagnostics.map((d) => [d.line, d.keyword])).toEqual([
+        [2, '@backup'],
+        [3, '@^main'],
+      ]);
+    } finally {
+      await removeTree(dir);
+    }
+  });
+
+  it('reports unbalanced braces and $parameters', async () => {
+    const dir = await writeTree({
+      'k.conf': '$P=1\nvrrp_instance A {\n priority $P\n}\n}\nglobal_defs {\n',
+    });
+    try {
+      const { diagnostics } = await parseKeepalivedConfig(join(dir, 'k.conf'), { configId: 'a' });
+      expect(diagnostics.map((d) => `${d.line} ${d.keyword}`).sort()).toEqual([
+        '1 $P',
+        '3 $P',
+        '5 }',
+        '6 {',
+      ]);
+    } finally {
+      await removeTree(dir);
+    }
+  });
+});
