@@ -11,6 +11,7 @@ import { NotifyFifo } from '../notify/notify-fifo.js';
 import { NotifyRunner } from '../notify/notify-runner.js';
 import { VrrpMetrics } from '../status/vrrp-metrics.js';
 import { CloudSession, type CloudSessionStatus } from './cloud-session.js';
+import { startSyncGroups } from './sync-groups.js';
 import { startTracking, type Tracking } from './tracking.js';
 import type { InstanceStatus, TransportMode } from './instance-runtime.js';
 import { InstanceRuntime } from './instance-runtime.js';
@@ -177,7 +178,11 @@ export class Agent {
       ? await deps.probeCloud()
       : false;
 
-    if (config.notifyFifo !== undefined || config.instances.some((i) => i.notify !== undefined)) {
+    if (
+      config.notifyFifo !== undefined ||
+      config.instances.some((i) => i.notify !== undefined) ||
+      config.syncGroups.some((g) => g.notify !== undefined)
+    ) {
       if (config.notifyFifo !== undefined) {
         try {
           this.fifo = await NotifyFifo.open(config.notifyFifo, log);
@@ -223,6 +228,8 @@ export class Agent {
       this.runtimes.push(runtime);
     }
 
+    // Before the instances start: the group sees every transition, the first included.
+    startSyncGroups(config.syncGroups, this.runtimes, log, this.notifier);
     for (const [name, iface] of interfaces) {
       const onIface = this.runtimes.filter((r) => r.config.interface === name);
       const up = await deps.links

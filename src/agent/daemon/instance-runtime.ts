@@ -81,6 +81,11 @@ export class InstanceRuntime {
   /** The last lower-priority advert heard as MASTER, and the check for its silence. */
   private lowerHeardAtMs: number | undefined;
   private yieldTimer: TimerHandle | undefined;
+  private linkUp = true;
+  private tracking: TrackingStatus = { weightDelta: 0, fault: false };
+  private groupFault = false;
+  private readonly ownFaultListeners = new Set<(fault: boolean) => void>();
+  private readonly transitionListeners = new Set<(state: VrrpState, priority: number) => void>();
 
   constructor(private readonly deps: InstanceDeps) {
     const { config } = deps;
@@ -115,7 +120,11 @@ export class InstanceRuntime {
   }
 
   start(linkUp: boolean): void {
-    if (!linkUp) this.driver.feed({ type: 'interface', up: false });
+    this.linkUp = linkUp;
+    if (!linkUp) {
+      this.driver.feed({ type: 'interface', up: false });
+      this.ownFaultListeners.forEach((l) => l(true));
+    }
     this.driver.feed({ type: 'startup' });
   }
 
@@ -125,12 +134,50 @@ export class InstanceRuntime {
       { event: 'tracking', weightDelta: status.weightDelta, fault: status.fault },
       'tracking changed',
     );
-    this.driver.feed({ type: 'tracking', status });
+    const before = this.ownFault;
+    this.tracking = status;
+    this.feedTracking();
+    if (this.ownFault !== before) this.ownFaultListeners.forEach((l) => l(this.ownFault));
+  }
+
+  /** A sync-group member is in FAULT of its own: the group follows (keepalived's sync group). */
+  setGroupFault(fault: boolean): void {
+    if (fault === this.groupFault) return;
+    this.groupFault = fault;
+    this.deps.logger.warn(
+      { event: 'sync-group-fault', fault },
+      fault ? 'sync group in FAULT' : 'sync group FAULT cleared',
+    );
+    this.feedTracking();
+  }
+
+  /** FAULT for a reason of this instance's own (link down, a tracker), not its group's. */
+  get ownFault(): boolean {
+    return !this.linkUp || this.tracking.fault;
+  }
+
+  onOwnFaultChange(listener: (fault: boolean) => void): void {
+    this.ownFaultListeners.add(listener);
+  }
+
+  onTransition(listener: (state: VrrpState, priority: number) => void): void {
+    this.transitionListeners.add(listener);
+  }
+
+  private feedTracking(): void {
+    const { weightDelta, fault } = this.tracking;
+    this.driver.feed({
+      type: 'tracking',
+      status: { weightDelta, fault: fault || this.groupFault },
+    });
   }
 
   setLink(up: boolean): void {
     this.deps.logger.warn({ up }, up ? 'link up' : 'link down');
+    const before = this.ownFault;
+    this.linkUp = up;
     this.driver.feed({ type: 'interface', up });
+    if (this.ownFault !== before) this.ownFaultListeners.forEach((l) => l(this.ownFault));
   }
 
   /** An advert for our VRID from the socket: apply the unicast peer policy, then the core. */
@@ -275,6 +322,7 @@ export class InstanceRuntime {
             action.priority,
           );
         }
+        this.transitionListeners.forEach((l) => l(action.to, action.priority));
         this.deps.metrics?.transitions.inc({
           instance: this.name,
           from: action.from,

@@ -1,0 +1,57 @@
+// Sync groups (keepalived's vrrp_sync_group): instances that share one fate. When a member is in
+// FAULT for a reason of its own (link down, a tracker), every member goes to FAULT, so the VIPs
+// of the group move together; when no member has such a reason left, they all come back. The
+// group's notify hooks run with kind GROUP when every member has reached the same state.
+import type { Logger } from 'pino';
+import type { SyncGroupConfig } from '../config/schema.js';
+import type { NotifyRunner } from '../notify/notify-runner.js';
+import type { NotifyState } from '../notify/types.js';
+import type { VrrpState } from '../vrrp/types.js';
+import type { InstanceRuntime } from './instance-runtime.js';
+
+const NOTIFY_STATE: Partial<Record<VrrpState, NotifyState>> = {
+  master: 'MASTER',
+  backup: 'BACKUP',
+  fault: 'FAULT',
+};
+
+export function startSyncGroups(
+  groups: readonly SyncGroupConfig[],
+  runtimes: readonly InstanceRuntime[],
+  logger: Logger,
+  notifier: NotifyRunner | undefined,
+): void {
+  const byName = new Map(runtimes.map((r) => [r.name, r]));
+  for (const group of groups) {
+    const members = group.instances.flatMap((name) => {
+      const runtime = byName.get(name);
+      return runtime === undefined ? [] : [runtime];
+    });
+    const log = logger.child({ syncGroup: group.name });
+    const update = (): void => {
+      const fault = members.some((m) => m.ownFault);
+      for (const member of members) member.setGroupFault(fault);
+    };
+    let groupState: VrrpState | undefined;
+    const states = new Map<string, VrrpState>();
+    for (const member of members) {
+      member.onOwnFaultChange(update);
+      member.onTransition((state) => {
+        states.set(member.name, state);
+        const all = members.map((m) => states.get(m.name));
+        if (all.some((s) => s !== state) || state === groupState) return;
+        groupState = state;
+        log.info(
+          { event: 'sync-group-state', state },
+          `sync group ${group.name} is ${state.toUpperCase()}`,
+        );
+        const notifyState = NOTIFY_STATE[state];
+        if (notifyState !== undefined && notifier !== undefined) {
+          // keepalived passes 0 as a group's priority.
+          notifier.notify('GROUP', group.name, notifyState, 0, group.notify ?? {});
+        }
+      });
+    }
+    update();
+  }
+}
