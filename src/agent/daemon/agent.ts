@@ -65,7 +65,7 @@ export interface AgentStatus {
 }
 
 /** How long a graceful stop waits for STOP notify scripts. */
-const NOTIFY_DRAIN_MS = 5000;
+const NOTIFY_DRAIN_MS = 2000;
 
 const sleepMs = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms).unref());

@@ -39,12 +39,14 @@ export function convertVips(
   for (const node of childrenOf(block)) {
     const at = `${path}[${vips.length}]`;
     if (vips.some((vip) => address(vip) === node.keyword)) {
+      // floatd refuses a duplicate VIP: keep the first and say the later one was left out.
       ctx.report(
         node,
-        'the same address is listed twice: floatd refuses duplicates; remove one',
-        'unsupported',
+        'the same address is listed twice: kept the first, left this one out (floatd refuses duplicates)',
+        'info',
         at,
       );
+      continue;
     }
     vips.push(convertVip(ctx, node, at));
   }

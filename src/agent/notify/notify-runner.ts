@@ -3,7 +3,6 @@
 // keepalived itself does not wait between transitions (its notify scripts can run concurrently
 // and out of order; keepalived.conf(5) recommends the FIFO for ordering): we serialise per owner.
 import type { Logger } from 'pino';
-import { KeyedQueue } from '../net/keyed-queue.js';
 import type { NotifyFifo } from './notify-fifo.js';
 import { formatFifoLine } from './notify-fifo.js';
 import type { ScriptLauncher } from './script-launcher.js';
@@ -44,7 +43,6 @@ export class NotifyRunner {
   private readonly logger: Logger;
   private readonly launcher: ScriptLauncher;
   private readonly ownLauncher: ShellLauncher | undefined;
-  private readonly queue = new KeyedQueue();
   private readonly inFlight = new Set<Promise<void>>();
   private runCount = 0;
   private failedCount = 0;
@@ -94,10 +92,12 @@ export class NotifyRunner {
       if (scripts.length === 0) return;
       const timeoutMs = hooks.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
       const log = this.logger.child({ kind, name, state });
-      const done = this.queue.run(`${kind}\0${name}`, async () => {
-        for (const script of scripts) await this.runOne(log, script.hook, script.argv, timeoutMs);
-      });
-      this.track(done);
+      // Started at once, in call order, none waiting for another (as keepalived forks them): a
+      // slow script holds back neither `any` nor the next transition's scripts, nor shutdown's
+      // STOP. The order of events is what the FIFO keeps.
+      for (const script of scripts) {
+        this.track(this.runOne(log, script.hook, script.argv, timeoutMs));
+      }
     } catch (error) {
       this.logger.error({ err: error, kind, name, state }, 'notify failed');
     }
