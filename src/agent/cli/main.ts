@@ -11,6 +11,7 @@ Commands:
   validate -c FILE   check a configuration file and exit
   plan -c FILE       the EC2 calls per cloud target and the IAM policy for them
   status             the running agent's state (from its /status endpoint)
+  reload             make the running agent re-read its configuration (SIGHUP)
   import-keepalived FILE   convert a keepalived.conf to floatd.yaml (on stdout)
   demo               a live failover demo in network namespaces (root)
   help               this text
@@ -33,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./validate-command.js')).runValidate(rest, io);
     case 'import-keepalived':
       return (await import('./import-command.js')).runImport(rest, io);
+    case 'reload':
+      return (await import('./reload-command.js')).runReload(rest, io);
     case 'status':
       return (await import('./status-command.js')).runStatus(rest, io);
     case 'plan':

@@ -25,6 +25,8 @@ Options:
 Signals: SIGTERM and SIGINT stop gracefully: a MASTER sends a priority-0 advert so a backup
 takes over within its Skew_Time, then removes its VIPs. A second signal exits at once.
 SIGUSR1 logs the status of every instance and socket (states, counters, drops by reason).
+SIGHUP (or \`floatd reload\`) re-reads FILE: a changed priority is applied in place; a file that
+is invalid or changes what needs a restart is refused and the running configuration stays.
 The same status is served as JSON at /status, and metrics at /metrics, on the config's
 status.listen (default 127.0.0.1:9657); \`floatd status\` prints it as a table.
 
@@ -158,9 +160,30 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     process.on('SIGINT', onSignal);
     // Like keepalived's SIGUSR1 data dump: the full status, as one log line.
     process.on('SIGUSR1', () => logger.info({ event: 'status', status: agent.status() }, 'status'));
-    process.on('SIGHUP', () =>
-      logger.warn('SIGHUP: reload is not supported yet; restart to apply a new configuration'),
-    );
+    // Reload: a new file that is invalid, or changes what cannot change while running, leaves
+    // the running configuration in place and says why.
+    process.on('SIGHUP', () => {
+      const path = values.config ?? DEFAULT_CONFIG_PATH;
+      loadConfigFile(path).then(
+        (next) => {
+          const plan = agent.reload(next);
+          if (plan.ok) {
+            logger.info(
+              { event: 'reload', priorities: Object.fromEntries(plan.priorities) },
+              'configuration reloaded',
+            );
+          } else {
+            logger.error({ event: 'reload-refused', why: plan.why }, `reload refused: ${plan.why}`);
+          }
+        },
+        (error: unknown) => {
+          logger.error(
+            { event: 'reload-refused', why: (error as Error).message },
+            `reload refused, the running configuration stays: ${(error as Error).message}`,
+          );
+        },
+      );
+    });
     process.on('uncaughtException', (error) => {
       logger.fatal({ err: error }, 'uncaught exception: stopping');
       void agent.stop().finally(() => resolve(EXIT.fatal));

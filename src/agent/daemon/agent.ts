@@ -11,6 +11,7 @@ import { NotifyFifo } from '../notify/notify-fifo.js';
 import { NotifyRunner } from '../notify/notify-runner.js';
 import { VrrpMetrics } from '../status/vrrp-metrics.js';
 import { CloudSession, type CloudSessionStatus } from './cloud-session.js';
+import { planReload, type ReloadPlan } from './reload-plan.js';
 import { startSyncGroups } from './sync-groups.js';
 import { startTracking, type Tracking } from './tracking.js';
 import type { InstanceStatus, TransportMode } from './instance-runtime.js';
@@ -48,6 +49,8 @@ export class StartupError extends FloatdError {
 }
 
 export interface AgentStatus {
+  /** The agent's process (`floatd reload` signals it). */
+  readonly pid: number;
   /** Wall-clock time of this status (ISO 8601). */
   readonly time: string;
   /** The agent's monotonic clock now: transition times (atMs) are on it. */
@@ -89,7 +92,7 @@ export class Agent {
   private readonly metrics: VrrpMetrics;
 
   private constructor(
-    private readonly config: FloatdConfig,
+    private config: FloatdConfig,
     private readonly deps: AgentDeps,
   ) {
     this.registry = deps.registry ?? new Registry();
@@ -109,6 +112,7 @@ export class Agent {
 
   status(): AgentStatus {
     return {
+      pid: process.pid,
       time: new Date().toISOString(),
       nowMs: this.deps.clock.nowMs(),
       instances: this.runtimes.map((r) => r.status()),
@@ -127,6 +131,20 @@ export class Agent {
       }),
       ...(this.cloud === undefined ? {} : { cloud: this.cloud.status() }),
     };
+  }
+
+  /**
+   * Apply a new configuration while running, where that is possible without touching any other
+   * instance (today: base priorities). Otherwise nothing changes and the reason is returned.
+   */
+  reload(next: FloatdConfig): ReloadPlan {
+    const plan = planReload(this.config, next);
+    if (!plan.ok) return plan;
+    for (const [name, priority] of plan.priorities) {
+      this.runtimes.find((r) => r.name === name)?.setBasePriority(priority);
+    }
+    this.config = next;
+    return plan;
   }
 
   /** Graceful stop: each MASTER sends priority 0 and removes its VIPs; sockets close. */

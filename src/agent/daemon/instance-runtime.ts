@@ -128,6 +128,15 @@ export class InstanceRuntime {
     this.driver.feed({ type: 'startup' });
   }
 
+  /** A reload changed the base priority: applied in place (no state change of its own). */
+  setBasePriority(priority: number): void {
+    this.deps.logger.info(
+      { event: 'priority-reloaded', priority },
+      'base priority changed by reload',
+    );
+    this.driver.feed({ type: 'priority', priority });
+  }
+
   /** What the trackers say (summed weights, FAULT): the core recomputes its priority. */
   setTracking(status: TrackingStatus): void {
     this.deps.logger.info(

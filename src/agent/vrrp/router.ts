@@ -33,9 +33,10 @@ type DownTimerCause = 'silence' | 'released' | 'preempt';
 const ANSWER_GAP_FRACTION = 1 / 8;
 
 export class VirtualRouter {
-  readonly config: VirtualRouterConfig;
+  /** Replaced (never mutated) when a reload changes the base priority. */
+  config: VirtualRouterConfig;
   private readonly vips: readonly string[];
-  private readonly accept: AcceptContext;
+  private accept: AcceptContext;
 
   private state: VrrpState = 'initialize';
   private running = false;
@@ -109,6 +110,9 @@ export class VirtualRouter {
         break;
       case 'tracking':
         this.handleTracking(input.nowMs, input.status, out);
+        break;
+      case 'priority':
+        this.handlePriority(input.nowMs, input.priority, out);
         break;
       case 'interface':
         this.interfaceUp = input.up;
@@ -256,8 +260,13 @@ export class VirtualRouter {
     this.sendAdvert(nowMs, this.effectivePriority, out);
   }
 
-  private handleTracking(nowMs: number, status: TrackingStatus, out: VrrpAction[]): void {
-    const before = this.effectivePriority;
+  private handleTracking(
+    nowMs: number,
+    status: TrackingStatus,
+    out: VrrpAction[],
+    priorityChanged = false,
+  ): void {
+    const before = priorityChanged ? Number.NaN : this.effectivePriority;
     this.tracking = status;
     this.reconcileFault(nowMs, out);
     // A master whose priority moved tells its backups now: a preempting backup then takes over
@@ -272,6 +281,19 @@ export class VirtualRouter {
       }
       this.masterDownDeadlineMs = this.downTimerDeadlineMs();
     }
+  }
+
+  /**
+   * A reloaded configuration changed our base priority: like a tracking change, the new
+   * effective priority is advertised at once by a master and re-times a backup's down timer.
+   * Becoming or ceasing to be the owner (255) changes the protocol's rules: not done here.
+   */
+  private handlePriority(nowMs: number, priority: number, out: VrrpAction[]): void {
+    const owner = this.config.priority === OWNER_PRIORITY || priority === OWNER_PRIORITY;
+    if (priority === this.config.priority || owner || priority < 1 || priority > 254) return;
+    this.config = { ...this.config, priority };
+    this.accept = { ...this.accept, config: this.config };
+    this.handleTracking(nowMs, this.tracking, out, true);
   }
 
   private handleShutdown(nowMs: number, out: VrrpAction[]): void {

@@ -50,6 +50,8 @@ export type VrrpInput =
     }
   | { readonly type: 'tracking'; readonly nowMs: number; readonly status: TrackingStatus }
   | { readonly type: 'interface'; readonly nowMs: number; readonly up: boolean }
+  /** A new base priority (configuration reload); never to or from 255, the owner's. */
+  | { readonly type: 'priority'; readonly nowMs: number; readonly priority: number }
   | { readonly type: 'shutdown'; readonly nowMs: number };
 
 /** Why a state was entered: shown in logs, status and metrics (label values, keep stable). */
