@@ -223,6 +223,20 @@ export class AddressWatch {
   }
 }
 
+/** Poll `check` every `stepMs` until it holds (true) or `timeoutMs` passes (false). */
+export async function pollUntil(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  stepMs = 20,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await sleep(stepMs);
+  }
+  return false;
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -5,7 +5,7 @@
 // MASTER until VRRP settles; IMDS down and bad credentials are reported, not fatal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FloatdAgent } from '../../src/lab/agents.js';
-import { labTempDir, sleep, startFloatd } from '../../src/lab/agents.js';
+import { labTempDir, pollUntil, sleep, startFloatd } from '../../src/lab/agents.js';
 import {
   cloudLabSubnet,
   createCloudLab,
@@ -61,11 +61,7 @@ function yaml(c: CloudLab, me: CloudHost, peer: CloudHost, vip: string, priority
 }
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
+  if (!(await pollUntil(check, timeoutMs))) throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('cloud failover in the lab (unicast, IMDS fakes, EC2 emulator)', () => {

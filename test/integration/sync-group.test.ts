@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { labTempDir, sleep, startFloatd } from '../../src/lab/agents.js';
+import { labTempDir, pollUntil, startFloatd } from '../../src/lab/agents.js';
 import type { LabHost } from '../../src/lab/lab.js';
 import { Lab } from '../../src/lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
@@ -35,18 +35,6 @@ function yaml(priority: number, vipA: string, vipB: string, record: string): str
   ].join('\n');
 }
 
-async function waitFor(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await sleep(20);
-  }
-  return false;
-}
-
 /** A second link to track (a veth pair inside the host: this kernel has no dummy driver). */
 async function addDummy(host: LabHost): Promise<void> {
   await host.exec('ip', ['link', 'add', 'dum0', 'type', 'veth', 'peer', 'name', 'dum1']);
@@ -70,13 +58,13 @@ describe('sync group', () => {
     await a1.waitForState('master');
     const a2 = await startFloatd(h2, yaml(100, vipA, vipB, join(dir, 'none.sh')), dir);
     expect(
-      await waitFor(async () => (await h1.hasAddress(vipA)) && (await h1.hasAddress(vipB)), 5000),
+      await pollUntil(async () => (await h1.hasAddress(vipA)) && (await h1.hasAddress(vipB)), 5000),
     ).toBe(true);
 
     const downAt = Date.now();
     await h1.exec('ip', ['link', 'set', 'dum0', 'down']);
     expect(
-      await waitFor(async () => (await h2.hasAddress(vipA)) && (await h2.hasAddress(vipB)), 5000),
+      await pollUntil(async () => (await h2.hasAddress(vipA)) && (await h2.hasAddress(vipB)), 5000),
     ).toBe(true);
     console.log(`sync group: both VIPs on h2 ${Date.now() - downAt} ms after dum0 went down on h1`);
     expect(await h1.hasAddress(vipA)).toBe(false);
@@ -84,7 +72,7 @@ describe('sync group', () => {
     const faults = a1.transitions().filter((t) => t.to === 'fault' && t.atMs >= downAt - 5);
     expect(faults.map((t) => t.instance).sort()).toEqual(['a', 'b']);
     expect(
-      await waitFor(
+      await pollUntil(
         () => existsSync(lines) && readFileSync(lines, 'utf8').includes('GROUP G1 FAULT 0'),
         3000,
       ),
@@ -92,7 +80,7 @@ describe('sync group', () => {
 
     await h1.exec('ip', ['link', 'set', 'dum0', 'up']);
     expect(
-      await waitFor(async () => (await h1.hasAddress(vipA)) && (await h1.hasAddress(vipB)), 8000),
+      await pollUntil(async () => (await h1.hasAddress(vipA)) && (await h1.hasAddress(vipB)), 8000),
     ).toBe(true);
     expect(readFileSync(lines, 'utf8')).toMatch(
       /GROUP G1 MASTER 0\n[\s\S]*GROUP G1 FAULT 0\n[\s\S]*GROUP G1 MASTER 0/,

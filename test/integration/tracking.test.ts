@@ -6,7 +6,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FloatdAgent } from '../../src/lab/agents.js';
-import { labTempDir, sleep, startFloatd } from '../../src/lab/agents.js';
+import { labTempDir, pollUntil, sleep, startFloatd } from '../../src/lab/agents.js';
 import type { LabHost } from '../../src/lab/lab.js';
 import { Lab } from '../../src/lab/lab.js';
 import type { LabProcess } from '../../src/lab/lab-process.js';
@@ -65,15 +65,6 @@ function yaml(
   ].join('\n');
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await sleep(10);
-  }
-  return false;
-}
-
 describe.each(['script', 'http', 'tcp'] as const)(
   'a %s tracker moves the VIP with the service',
   (kind) => {
@@ -104,7 +95,7 @@ describe.each(['script', 'http', 'tcp'] as const)(
       const boundMs = FALL * CHECK_MS + skew + 200;
       const stoppedAt = Date.now();
       await s1.kill('SIGKILL');
-      expect(await waitFor(() => h2.hasAddress(vip), boundMs + 2000)).toBe(true);
+      expect(await pollUntil(() => h2.hasAddress(vip), boundMs + 2000, 10)).toBe(true);
       const movedMs = Date.now() - stoppedAt;
       console.log(
         `${kind}: VIP on h2 ${movedMs} ms after the service stopped (bound ${boundMs.toFixed(0)} ms)`,
@@ -114,7 +105,7 @@ describe.each(['script', 'http', 'tcp'] as const)(
 
       const startedAt = Date.now();
       s1 = startService(h1);
-      expect(await waitFor(() => h1.hasAddress(vip), 10_000)).toBe(true);
+      expect(await pollUntil(() => h1.hasAddress(vip), 10_000, 10)).toBe(true);
       const backMs = Date.now() - startedAt;
       const backBound = RISE * CHECK_MS + ADVERT_CS * 10 + skew + 300;
       console.log(
