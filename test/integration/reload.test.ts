@@ -1,9 +1,13 @@
-// Reload in the lab: two instances per host; SIGHUP after changing one instance's priority on
-// the MASTER host: it is applied in place, no instance changes state and no VIP is removed
-// anywhere (watched with `ip monitor address`); an invalid file is refused and changes nothing.
-import { readFileSync, writeFileSync } from 'node:fs';
+// Reload in the lab: instances a and b on two hosts, MASTER on h1, `ip monitor address` on both.
+// Phase 1 (no change may show anywhere): SIGHUP after changing b's priority, then b's VIPs (a
+// VIP added in place), then adding an instance c. Neither host sees a transition of a or b, and
+// no VIP of a or b is removed. Phase 2: b's advert interval changes (b alone restarts: it hands
+// over and takes back), c is removed (its VIP goes); a still never changes state nor loses its
+// VIP, and its tracker (failing, -10) keeps its result. Invalid files are refused.
+import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { labTempDir, sleep, startFloatd } from '../../src/lab/agents.js';
+import type { FloatdAgent } from '../../src/lab/agents.js';
+import { labTempDir, pollUntil, sleep, startFloatd } from '../../src/lab/agents.js';
 import type { LabHost } from '../../src/lab/lab.js';
 import { Lab } from '../../src/lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
@@ -13,81 +17,179 @@ afterAll(async () => {
   await lab?.destroy();
 });
 
-function yaml(pa: number, pb: number, vipA: string, vipB: string): string {
-  const one = (name: string, vrid: number, priority: number, vip: string): string[] => [
-    `  - name: ${name}`,
-    `    vrid: ${vrid}`,
+interface Inst {
+  readonly name: string;
+  readonly vrid: number;
+  readonly priority: number;
+  readonly vips: readonly string[];
+  readonly intervalMs?: number;
+  readonly track?: string;
+}
+
+/** A check that always fails (nothing listens on port 1): a tracks it, at -10. */
+const TRACKERS = [
+  'trackers:',
+  '  - { name: down, type: tcp, host: 127.0.0.1, port: 1, interval: 200ms, weight: -10, fall: 1 }',
+].join('\n');
+
+function yaml(instances: readonly Inst[], top = ''): string {
+  const one = (i: Inst): string[] => [
+    `  - name: ${i.name}`,
+    `    vrid: ${i.vrid}`,
     '    interface: eth0',
-    `    priority: ${priority}`,
-    '    advertInterval: 200ms',
-    `    vips: [${vip}/24]`,
+    `    priority: ${i.priority}`,
+    `    advertInterval: ${i.intervalMs ?? 200}ms`,
+    `    vips: [${i.vips.map((v) => `${v}/24`).join(', ')}]`,
+    ...(i.track === undefined ? [] : [`    track: [{ tracker: ${i.track} }]`]),
   ];
-  return ['instances:', ...one('a', 21, pa, vipA), ...one('b', 22, pb, vipB), ''].join('\n');
+  return [TRACKERS, top, 'instances:', ...instances.flatMap(one), ''].join('\n');
 }
 
-function watchAddresses(host: LabHost) {
-  return host.spawn('ip', ['monitor', 'address']);
+/** Writes the file, sends SIGHUP, and returns the agent's answer: its reload or refusal line. */
+async function reload(agent: FloatdAgent, text: string): Promise<Record<string, unknown>> {
+  const answers = (): Record<string, unknown>[] =>
+    agent.logs().filter((l) => l.event === 'reload' || l.event === 'reload-refused');
+  const before = answers().length;
+  writeFileSync(agent.configPath, text);
+  process.kill(agent.proc.pid ?? 0, 'SIGHUP');
+  const answered = await pollUntil(() => answers().length > before, 5000);
+  if (!answered) throw new Error(`no answer to SIGHUP:\n${agent.proc.output().slice(-3000)}`);
+  return answers()[before] as Record<string, unknown>;
 }
 
-describe('reload (SIGHUP)', () => {
-  it('a priority change is applied in place: no state change, no VIP removed; a bad file is refused', async (ctx) => {
-    requireLab(ctx);
-    lab = await Lab.create({ hosts: 2 });
-    const [h1, h2] = [lab.host(1), lab.host(2)];
-    const [vipA, vipB] = [lab.address(121), lab.address(122)];
-    const dir = labTempDir();
-    const a1 = await startFloatd(h1, yaml(150, 150, vipA, vipB), dir);
-    const a2 = await startFloatd(h2, yaml(100, 100, vipA, vipB), dir);
-    await a1.waitForState('master');
-    await sleep(1500);
-    const transitions1 = a1.transitions().length;
-    const transitions2 = a2.transitions().length;
-    const monitors = [watchAddresses(h1), watchAddresses(h2)];
+function transitionsOf(agent: FloatdAgent, instance: string, afterMs = 0): string[] {
+  return agent
+    .transitions()
+    .filter((t) => t.instance === instance && t.atMs >= afterMs)
+    .map((t) => `${t.from}->${t.to} (${t.reason})`);
+}
+
+/** `ip monitor address` on each host, checked by a control address added and removed. */
+async function watchAddresses(
+  lab: Lab,
+  hosts: readonly LabHost[],
+  body: () => Promise<void>,
+): Promise<string[][]> {
+  const monitors = hosts.map((h) => h.spawn('ip', ['monitor', 'address']));
+  try {
     await sleep(300);
-
-    writeFileSync(a1.configPath, yaml(150, 120, vipA, vipB));
-    process.kill(a1.proc.pid ?? 0, 'SIGHUP');
-    await a1.proc.waitForOutput(/"event":"reload"/, 5000);
-    await sleep(1500);
-    const status = await a1.status();
-    expect(status.instances.map((i) => [i.name, i.state, i.basePriority])).toEqual([
-      ['a', 'master', 150],
-      ['b', 'master', 120],
-    ]);
-    expect(a1.transitions().length).toBe(transitions1);
-    expect(a2.transitions().length).toBe(transitions2);
-
-    writeFileSync(a1.configPath, 'instances: [ {');
-    process.kill(a1.proc.pid ?? 0, 'SIGHUP');
-    await a1.proc.waitForOutput(/reload refused/, 5000);
-    writeFileSync(a1.configPath, yaml(150, 120, vipA, lab.address(123)));
-    process.kill(a1.proc.pid ?? 0, 'SIGHUP');
-    await a1.proc.waitForOutput(/only its priority can change while running/, 5000);
-    await sleep(500);
-    expect(a1.transitions().length).toBe(transitions1);
-    expect((await a1.status()).instances.map((i) => i.basePriority)).toEqual([150, 120]);
-
-    // A control: an address added and deleted on each host must show, so the watch works.
+    await body();
     const probe = lab.address(250);
-    for (const h of [h1, h2]) {
+    for (const h of hosts) {
       await h.exec('ip', ['addr', 'add', `${probe}/32`, 'dev', 'eth0']);
       await h.exec('ip', ['addr', 'del', `${probe}/32`, 'dev', 'eth0']);
     }
     await sleep(300);
+  } finally {
     for (const m of monitors) await m.kill('SIGTERM');
-    const events = monitors.map((m) => m.output());
-    console.log(
-      `reload: ip monitor saw ${events.map((e) => e.split('\n').filter(Boolean).length).join(' and ')} lines`,
-    );
-    for (const e of events) {
-      const deleted = e.split('\n').filter((l) => l.startsWith('Deleted'));
-      expect(deleted.some((l) => l.includes(`${probe}/32`))).toBe(true);
-      for (const vip of [vipA, vipB])
-        expect(deleted.some((l) => l.includes(`${vip}/`))).toBe(false);
+  }
+  const deleted = monitors.map((m) =>
+    m
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('Deleted')),
+  );
+  for (const d of deleted) expect(d.some((l) => l.includes(`${lab.address(250)}/32`))).toBe(true);
+  return deleted;
+}
+
+const removes = (lines: readonly string[], vip: string): boolean =>
+  lines.some((l) => l.includes(`${vip}/`));
+
+describe('reload (SIGHUP)', () => {
+  it('unchanged instances keep their state and VIPs while others change, restart, come and go', async (ctx) => {
+    requireLab(ctx);
+    lab = await Lab.create({ hosts: 2 });
+    const [h1, h2] = [lab.host(1), lab.host(2)];
+    const [vipA, vipB, vipB2, vipC] = [121, 122, 124, 123].map((n) => lab!.address(n)) as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    const dir = labTempDir();
+    const a = { name: 'a', vrid: 21, priority: 150, vips: [vipA], track: 'down' };
+    const b = { name: 'b', vrid: 22, priority: 150, vips: [vipB] };
+    const c = { name: 'c', vrid: 23, priority: 150, vips: [vipC] };
+    const backup = (i: Inst): Inst => ({ ...i, priority: 100 });
+    const a1 = await startFloatd(h1, yaml([a, b]), dir);
+    const a2 = await startFloatd(h2, yaml([backup(a), backup(b)]), dir);
+    try {
+      await a1.waitForState('master');
+      await sleep(1500);
+      const t0 = Date.now();
+
+      // Phase 1: nothing of a or b may change state or lose a VIP, on either host.
+      const b120 = { ...b, priority: 120 };
+      const phase1 = await watchAddresses(lab, [h1, h2], async () => {
+        expect(await reload(a1, yaml([a, b120]))).toMatchObject({ inPlace: ['b'], kept: ['a'] });
+        await sleep(1000);
+        const b2 = { ...b120, vips: [vipB, vipB2] };
+        expect(await reload(a1, yaml([a, b2]))).toMatchObject({ inPlace: ['b'], kept: ['a'] });
+        expect(await pollUntil(() => h1.hasAddress(vipB2), 2000)).toBe(true);
+        expect(await reload(a1, yaml([a, b2, c]))).toMatchObject({ added: ['c'] });
+        await a1.waitForState('master', 5000, t0);
+        expect(await pollUntil(() => h1.hasAddress(vipC), 3000)).toBe(true);
+        await sleep(1000);
+      });
+      console.log(`reload phase 1: deletions seen h1=${phase1[0]?.length} h2=${phase1[1]?.length}`);
+      for (const deleted of phase1) {
+        for (const vip of [vipA, vipB]) expect(removes(deleted, vip)).toBe(false);
+      }
+      for (const agent of [a1, a2]) {
+        expect(transitionsOf(agent, 'a', t0)).toEqual([]);
+        expect(transitionsOf(agent, 'b', t0)).toEqual([]);
+      }
+      const status = await a1.status();
+      expect(
+        status.instances.map((i) => [i.name, i.state, i.basePriority, i.effectivePriority]),
+      ).toEqual([
+        ['a', 'master', 150, 140],
+        ['b', 'master', 120, 120],
+        ['c', 'master', 150, 150],
+      ]);
+
+      // Invalid files: refused, nothing changes.
+      expect(await reload(a1, 'instances: [ {')).toMatchObject({ event: 'reload-refused' });
+      const statusOff = yaml([a, { ...b120, vips: [vipB, vipB2] }, c], 'status: false');
+      expect(String((await reload(a1, statusOff)).why)).toMatch(/status changed/);
+
+      // Phase 2: b restarts alone (hands over to h2, takes back by preemption), c goes.
+      const t1 = Date.now();
+      const b3 = { ...b120, vips: [vipB, vipB2], intervalMs: 300 };
+      const phase2 = await watchAddresses(lab, [h1, h2], async () => {
+        expect(await reload(a1, yaml([a, b3]))).toMatchObject({
+          kept: ['a'],
+          restarted: ['b'],
+          removed: ['c'],
+        });
+        const back = await pollUntil(
+          () => transitionsOf(a1, 'b', t1).some((t) => t.startsWith('backup->master')),
+          8000,
+        );
+        expect(back).toBe(true);
+        await sleep(500);
+      });
+      expect(removes(phase2[0] ?? [], vipC)).toBe(true);
+      expect(removes(phase2[0] ?? [], vipB)).toBe(true);
+      for (const deleted of phase2) expect(removes(deleted, vipA)).toBe(false);
+      for (const agent of [a1, a2]) expect(transitionsOf(agent, 'a', t0)).toEqual([]);
+      console.log(
+        `reload phase 2: b on h1 ${transitionsOf(a1, 'b', t1).join(', ')}; on h2 ${transitionsOf(a2, 'b', t1).join(', ')}`,
+      );
+      expect(transitionsOf(a2, 'b', t1)[0]).toMatch(/^backup->master/);
+      expect(await h1.hasAddress(vipA)).toBe(true);
+      expect(await h1.hasAddress(vipC)).toBe(false);
+      const after = await a1.status();
+      expect(after.instances.map((i) => [i.name, i.state, i.effectivePriority])).toEqual([
+        ['a', 'master', 140],
+        ['b', 'master', 120],
+      ]);
+      // The tracker kept its result across the reloads: a's tracking changed once, at startup.
+      const aTracking = a1.logs().filter((l) => l.event === 'tracking' && l.instance === 'a');
+      expect(aTracking.map((l) => l.weightDelta)).toEqual([-10]);
+    } finally {
+      await Promise.all([a1.proc.kill('SIGTERM'), a2.proc.kill('SIGTERM')]);
     }
-    expect(await h1.hasAddress(vipA)).toBe(true);
-    expect(await h1.hasAddress(vipB)).toBe(true);
-    expect(readFileSync(a1.configPath, 'utf8')).toContain('priority: 120');
-    await Promise.all([a1.proc.kill('SIGTERM'), a2.proc.kill('SIGTERM')]);
   });
 });

@@ -16,6 +16,9 @@ afterAll(async () => {
 
 function yaml(priority: number, vip: string): string {
   return [
+    // The agent's own status listener: a tracker that is up, for the tracker metrics.
+    'trackers:',
+    '  - { name: self, type: tcp, host: 127.0.0.1, port: 9657, interval: 200ms, weight: -1 }',
     'instances:',
     '  - name: web',
     '    vrid: 77',
@@ -23,6 +26,7 @@ function yaml(priority: number, vip: string): string {
     `    priority: ${priority}`,
     '    advertInterval: 200ms',
     `    vips: [${vip}/24]`,
+    '    track: [{ tracker: self }]',
     '',
   ].join('\n');
 }
@@ -73,6 +77,14 @@ describe('status endpoint, metrics and floatd status (lab)', () => {
     expect(Number(byName.get('floatd_vrrp_adverts_sent_total')?.metrics[0]?.value)).toBeGreaterThan(
       0,
     );
+    const checks = byName.get('floatd_tracker_checks_total');
+    expect(checks?.type).toBe('COUNTER');
+    const ok = checks?.metrics.find(
+      (m) => m.labels?.tracker === 'self' && m.labels.result === 'ok',
+    );
+    expect(Number(ok?.value)).toBeGreaterThan(0);
+    const up = byName.get('floatd_tracker_up')?.metrics.find((m) => m.labels?.tracker === 'self');
+    expect(up?.value).toBe('1');
     // Prometheus naming: a prefix, snake case, counters end in _total, durations in _seconds.
     for (const f of families) {
       expect(f.name, f.name).toMatch(/^[a-z][a-z0-9_]*$/);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../config/load-config.js';
 import type { FloatdConfig } from '../config/schema.js';
 import { Agent, StartupError } from '../daemon/agent.js';
+import type { ReloadPlan } from '../daemon/reload-plan.js';
 import { createHostDeps } from '../daemon/host-deps.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import type { LogFormat, LogLevel } from './logging.js';
@@ -25,8 +26,10 @@ Options:
 Signals: SIGTERM and SIGINT stop gracefully: a MASTER sends a priority-0 advert so a backup
 takes over within its Skew_Time, then removes its VIPs. A second signal exits at once.
 SIGUSR1 logs the status of every instance and socket (states, counters, drops by reason).
-SIGHUP (or \`floatd reload\`) re-reads FILE: a changed priority is applied in place; a file that
-is invalid or changes what needs a restart is refused and the running configuration stays.
+SIGHUP (or \`floatd reload\`) re-reads FILE. Unchanged instances keep their state; a changed
+priority, VIP list, notify or track is applied in place; an instance with other changes
+restarts alone; added and removed instances start and stop. A file that is invalid, or changes
+the cloud, status or notifyFifo sections, is refused and the running configuration stays.
 The same status is served as JSON at /status, and metrics at /metrics, on the config's
 status.listen (default 127.0.0.1:9657); \`floatd status\` prints it as a table.
 
@@ -156,6 +159,21 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
         },
       );
     };
+    const reloadFrom = async (path: string): Promise<void> => {
+      let plan: ReloadPlan;
+      try {
+        plan = await agent.reload(await loadConfigFile(path));
+      } catch (error) {
+        plan = { ok: false, why: (error as Error).message };
+      }
+      // The agent logs what a reload did; a refusal is said here.
+      if (!plan.ok) {
+        logger.error(
+          { event: 'reload-refused', why: plan.why },
+          `reload refused, the running configuration stays: ${plan.why}`,
+        );
+      }
+    };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
     // Like keepalived's SIGUSR1 data dump: the full status, as one log line.
@@ -163,26 +181,7 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     // Reload: a new file that is invalid, or changes what cannot change while running, leaves
     // the running configuration in place and says why.
     process.on('SIGHUP', () => {
-      const path = values.config ?? DEFAULT_CONFIG_PATH;
-      loadConfigFile(path).then(
-        (next) => {
-          const plan = agent.reload(next);
-          if (plan.ok) {
-            logger.info(
-              { event: 'reload', priorities: Object.fromEntries(plan.priorities) },
-              'configuration reloaded',
-            );
-          } else {
-            logger.error({ event: 'reload-refused', why: plan.why }, `reload refused: ${plan.why}`);
-          }
-        },
-        (error: unknown) => {
-          logger.error(
-            { event: 'reload-refused', why: (error as Error).message },
-            `reload refused, the running configuration stays: ${(error as Error).message}`,
-          );
-        },
-      );
+      void reloadFrom(values.config ?? DEFAULT_CONFIG_PATH);
     });
     process.on('uncaughtException', (error) => {
       logger.fatal({ err: error }, 'uncaught exception: stopping');

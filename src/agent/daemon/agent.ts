@@ -9,11 +9,12 @@ import type { IpFamily } from '../vrrp/codec/types.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
 import { NotifyFifo } from '../notify/notify-fifo.js';
 import { NotifyRunner } from '../notify/notify-runner.js';
+import { TrackerMetrics } from '../status/tracker-metrics.js';
 import { VrrpMetrics } from '../status/vrrp-metrics.js';
 import { CloudSession, type CloudSessionStatus } from './cloud-session.js';
 import { planReload, type ReloadPlan } from './reload-plan.js';
 import { startSyncGroups } from './sync-groups.js';
-import { startTracking, type Tracking } from './tracking.js';
+import { Tracking } from './tracking.js';
 import type { InstanceStatus, TransportMode } from './instance-runtime.js';
 import { InstanceRuntime } from './instance-runtime.js';
 import type { AddressPort, AdvertSocket, AnnouncePort, LinkPort } from './ports.js';
@@ -77,8 +78,18 @@ const sleepMs = (ms: number): Promise<void> =>
 const AUTO_CHECK_INTERVAL_MS = 1000;
 
 export class Agent {
-  private readonly runtimes: InstanceRuntime[] = [];
+  /** In configuration order; a reload replaces the list. */
+  private runtimes: InstanceRuntime[] = [];
   private readonly sockets = new Map<string, AdvertSocket>();
+  private readonly multicastJoined = new Map<string, boolean>();
+  private readonly interfaces = new Map<string, InterfaceFacts>();
+  /** Per watched interface: its link state now (a restarted instance starts with it). */
+  private readonly linkUp = new Map<string, boolean>();
+  /** mode auto: did a cloud's metadata service answer at startup? */
+  private cloudProbed: boolean | undefined;
+  private unwireSyncGroups: (() => void) | undefined;
+  /** Reloads run one after another. */
+  private reloads: Promise<unknown> = Promise.resolve();
   /** Per socket: adverts for a VRID no instance runs (shown with the socket's rejects). */
   private readonly unknownVrid = new Map<string, number>();
   private autoTimer: TimerHandle | undefined;
@@ -86,7 +97,7 @@ export class Agent {
   private stopping: Promise<void> | undefined;
   private cloud: CloudSession | undefined;
   private notifier: NotifyRunner | undefined;
-  private tracking: Tracking | undefined;
+  private readonly tracking: Tracking;
   private fifo: NotifyFifo | undefined;
   readonly registry: Registry;
   private readonly metrics: VrrpMetrics;
@@ -97,6 +108,8 @@ export class Agent {
   ) {
     this.registry = deps.registry ?? new Registry();
     this.metrics = new VrrpMetrics(this.registry, () => this.runtimes.map((r) => r.status()));
+    this.tracking = new Tracking(deps.links, deps.logger.child({ component: 'track' }));
+    new TrackerMetrics(this.registry, () => this.tracking.samples());
   }
 
   static async start(config: FloatdConfig, deps: AgentDeps): Promise<Agent> {
@@ -134,16 +147,78 @@ export class Agent {
   }
 
   /**
-   * Apply a new configuration while running, where that is possible without touching any other
-   * instance (today: base priorities). Otherwise nothing changes and the reason is returned.
+   * Apply a new configuration while running (see reload-plan.ts): unchanged instances keep
+   * their state, in-place changes keep it too, changed instances restart alone. Whatever can
+   * fail (interfaces, addresses, sockets) is checked before any instance is touched; if it
+   * fails, or the plan refuses, nothing changes and the reason is returned.
    */
-  reload(next: FloatdConfig): ReloadPlan {
+  reload(next: FloatdConfig): Promise<ReloadPlan> {
+    const run = this.reloads.then(() => this.applyReload(next));
+    this.reloads = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyReload(next: FloatdConfig): Promise<ReloadPlan> {
+    if (this.stopping !== undefined) return { ok: false, why: 'floatd is stopping' };
     const plan = planReload(this.config, next);
     if (!plan.ok) return plan;
-    for (const [name, priority] of plan.priorities) {
-      this.runtimes.find((r) => r.name === name)?.setBasePriority(priority);
+    const fresh = [...plan.restarted, ...plan.added];
+    const prepared: { instance: InstanceConfig; iface: InterfaceFacts; primary: string }[] = [];
+    try {
+      const facts = new Map<string, InterfaceFacts>();
+      for (const name of new Set(fresh.map((i) => i.interface))) {
+        const known = this.interfaces.get(name);
+        facts.set(name, known ?? (await this.readInterface(name)));
+      }
+      for (const instance of fresh) {
+        const iface = facts.get(instance.interface) as InterfaceFacts;
+        prepared.push({ instance, iface, primary: primaryAddressOf(instance, iface) });
+      }
+      for (const { instance, iface } of prepared) this.socketFor(iface, instance.family, next);
+      await this.probeCloudIfNeeded(fresh);
+      for (const [name, iface] of facts) this.interfaces.set(name, iface);
+      this.ensureNotifier(next);
+    } catch (error) {
+      return { ok: false, why: (error as Error).message };
     }
+
+    const log = this.deps.logger;
+    const leaving = new Set([...plan.removed, ...plan.restarted.map((i) => i.name)]);
+    await Promise.all(this.runtimes.filter((r) => leaving.has(r.name)).map((r) => r.stop()));
+    const byName = new Map(
+      this.runtimes.filter((r) => !leaving.has(r.name)).map((r) => [r.name, r]),
+    );
+    for (const instance of plan.inPlace) byName.get(instance.name)?.reconfigure(instance);
+    const started: InstanceRuntime[] = [];
+    for (const { instance, iface, primary } of prepared) {
+      const runtime = this.createRuntime(instance, iface, primary);
+      byName.set(instance.name, runtime);
+      started.push(runtime);
+    }
+    this.runtimes = next.instances.map((i) => byName.get(i.name) as InstanceRuntime);
     this.config = next;
+    this.unwireSyncGroups?.();
+    this.unwireSyncGroups = startSyncGroups(next.syncGroups, this.runtimes, log, this.notifier);
+    // Tracking before the new instances start: one whose tracker is down starts in FAULT.
+    await this.tracking.sync(next.trackers, this.runtimes);
+    for (const runtime of started) {
+      runtime.start(await this.watchLink(runtime.config.interface));
+    }
+    this.closeUnusedSockets();
+    if (this.autoTimer === undefined && this.runtimes.some((r) => r.config.mode === 'auto')) {
+      this.scheduleAutoCheck();
+    }
+    log.info(
+      {
+        event: 'reload',
+        kept: plan.kept,
+        inPlace: plan.inPlace.map((i) => i.name),
+        restarted: plan.restarted.map((i) => i.name),
+        added: plan.added.map((i) => i.name),
+        removed: plan.removed,
+      },
+      'configuration reloaded',
+    );
     return plan;
   }
 
@@ -155,7 +230,8 @@ export class Agent {
 
   private async stopAll(): Promise<void> {
     this.autoTimer?.cancel();
-    this.tracking?.stop();
+    this.tracking.stop();
+    this.unwireSyncGroups?.();
     await Promise.all(this.runtimes.map((r) => r.stop()));
     await this.cloud?.stop();
     // STOP scripts (keepalived's notify_stop) get a moment; a hung one does not hold the exit.
@@ -174,13 +250,8 @@ export class Agent {
     const log = deps.logger;
     this.startedAtMs = deps.clock.nowMs();
 
-    const interfaces = new Map<string, InterfaceFacts>();
     for (const name of new Set(config.instances.map((i) => i.interface))) {
-      try {
-        interfaces.set(name, await deps.readInterface(name));
-      } catch (error) {
-        throw new StartupError(`interface ${name}: ${(error as Error).message}`, { cause: error });
-      }
+      this.interfaces.set(name, await this.readInterface(name));
     }
 
     // A crash (SIGKILL) leaves VIPs on the interface: nobody owns them until VRRP says so.
@@ -192,27 +263,18 @@ export class Agent {
       );
     }
 
-    const cloud = config.instances.some((i) => i.mode === 'auto' && i.unicast.peers.length > 0)
-      ? await deps.probeCloud()
-      : false;
+    await this.probeCloudIfNeeded(config.instances);
 
-    if (
-      config.notifyFifo !== undefined ||
-      config.instances.some((i) => i.notify !== undefined) ||
-      config.syncGroups.some((g) => g.notify !== undefined)
-    ) {
-      if (config.notifyFifo !== undefined) {
-        try {
-          this.fifo = await NotifyFifo.open(config.notifyFifo, log);
-        } catch (error) {
-          throw new StartupError(`notifyFifo ${config.notifyFifo}: ${(error as Error).message}`, {
-            cause: error,
-          });
-        }
+    if (config.notifyFifo !== undefined) {
+      try {
+        this.fifo = await NotifyFifo.open(config.notifyFifo, log);
+      } catch (error) {
+        throw new StartupError(`notifyFifo ${config.notifyFifo}: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
-      this.notifier = new NotifyRunner({ logger: log, fifo: this.fifo });
-      this.notifier.start();
     }
+    this.ensureNotifier(config);
 
     if (config.instances.some((i) => i.cloud.length > 0)) {
       this.cloud = new CloudSession({
@@ -224,42 +286,15 @@ export class Agent {
     }
 
     for (const instance of config.instances) {
-      const iface = interfaces.get(instance.interface) as InterfaceFacts;
-      const mode = this.initialMode(instance, cloud);
-      const runtime = new InstanceRuntime({
-        config: instance,
-        primaryAddress: primaryAddressOf(instance, iface),
-        socket: this.socketFor(iface, instance.family, instance),
-        addresses: deps.addresses,
-        announce: deps.announce,
-        clock: deps.clock,
-        logger: log.child({
-          instance: instance.name,
-          vrid: instance.vrid,
-          iface: instance.interface,
-        }),
-        mode,
-        reconciler: this.cloud?.reconcilerFor(instance.name),
-        metrics: this.metrics,
-        notifier: this.notifier,
-      });
-      this.runtimes.push(runtime);
+      const iface = this.interfaces.get(instance.interface) as InterfaceFacts;
+      this.socketFor(iface, instance.family, config);
+      this.runtimes.push(this.createRuntime(instance, iface, primaryAddressOf(instance, iface)));
     }
 
     // Before the instances start: the group sees every transition, the first included.
-    startSyncGroups(config.syncGroups, this.runtimes, log, this.notifier);
-    for (const [name, iface] of interfaces) {
-      const onIface = this.runtimes.filter((r) => r.config.interface === name);
-      const up = await deps.links
-        .watch(name, (linkUp) => onIface.forEach((r) => r.setLink(linkUp)))
-        .catch((error: unknown) => {
-          log.warn(
-            { err: error, iface: name },
-            'cannot watch the link; assuming its state does not change',
-          );
-          return iface.up;
-        });
-      for (const runtime of onIface) runtime.start(up);
+    this.unwireSyncGroups = startSyncGroups(config.syncGroups, this.runtimes, log, this.notifier);
+    for (const runtime of this.runtimes) {
+      runtime.start(await this.watchLink(runtime.config.interface));
     }
     for (const r of this.runtimes) {
       log.info(
@@ -272,8 +307,91 @@ export class Agent {
         'instance started',
       );
     }
-    this.tracking = await startTracking(config, this.runtimes, deps.links, log);
+    await this.tracking.sync(config.trackers, this.runtimes);
     if (this.runtimes.some((r) => r.config.mode === 'auto')) this.scheduleAutoCheck();
+  }
+
+  private async readInterface(name: string): Promise<InterfaceFacts> {
+    try {
+      return await this.deps.readInterface(name);
+    } catch (error) {
+      throw new StartupError(`interface ${name}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** mode auto with peers: does a cloud's metadata service answer? Asked once. */
+  private async probeCloudIfNeeded(instances: readonly InstanceConfig[]): Promise<void> {
+    if (this.cloudProbed !== undefined) return;
+    if (!instances.some((i) => i.mode === 'auto' && i.unicast.peers.length > 0)) return;
+    this.cloudProbed = await this.deps.probeCloud();
+  }
+
+  /** Notify scripts run from one runner, started when the first instance or group needs it. */
+  private ensureNotifier(config: FloatdConfig): void {
+    const needed =
+      config.notifyFifo !== undefined ||
+      config.instances.some((i) => i.notify !== undefined) ||
+      config.syncGroups.some((g) => g.notify !== undefined);
+    if (!needed || this.notifier !== undefined) return;
+    this.notifier = new NotifyRunner({ logger: this.deps.logger, fifo: this.fifo });
+    this.notifier.start();
+  }
+
+  /** Its socket must be open (socketFor) before. */
+  private createRuntime(
+    instance: InstanceConfig,
+    iface: InterfaceFacts,
+    primaryAddress: string,
+  ): InstanceRuntime {
+    const { deps } = this;
+    return new InstanceRuntime({
+      config: instance,
+      primaryAddress,
+      socket: this.sockets.get(socketKey(iface.name, instance.family)) as AdvertSocket,
+      addresses: deps.addresses,
+      announce: deps.announce,
+      clock: deps.clock,
+      logger: deps.logger.child({
+        instance: instance.name,
+        vrid: instance.vrid,
+        iface: instance.interface,
+      }),
+      mode: this.initialMode(instance, this.cloudProbed ?? false),
+      reconciler: this.cloud?.reconcilerFor(instance.name),
+      metrics: this.metrics,
+      notifier: this.notifier,
+    });
+  }
+
+  /** The link state of an interface now; watched from the first call on. */
+  private async watchLink(name: string): Promise<boolean> {
+    const known = this.linkUp.get(name);
+    if (known !== undefined) return known;
+    const up = await this.deps.links
+      .watch(name, (linkUp) => {
+        this.linkUp.set(name, linkUp);
+        for (const r of this.runtimes) if (r.config.interface === name) r.setLink(linkUp);
+      })
+      .catch((error: unknown) => {
+        this.deps.logger.warn(
+          { err: error, iface: name },
+          'cannot watch the link; assuming its state does not change',
+        );
+        return this.interfaces.get(name)?.up ?? true;
+      });
+    this.linkUp.set(name, up);
+    return up;
+  }
+
+  private closeUnusedSockets(): void {
+    const used = new Set(this.runtimes.map((r) => socketKey(r.config.interface, r.config.family)));
+    for (const [key, socket] of this.sockets) {
+      if (used.has(key)) continue;
+      socket.close();
+      this.sockets.delete(key);
+      this.multicastJoined.delete(key);
+      this.unknownVrid.delete(key);
+    }
   }
 
   private initialMode(instance: InstanceConfig, cloud: boolean): TransportMode {
@@ -284,19 +402,22 @@ export class Agent {
   }
 
   /** One socket per (interface, family), shared by its instances, demultiplexed by VRID. */
-  private socketFor(
-    iface: InterfaceFacts,
-    family: IpFamily,
-    instance: InstanceConfig,
-  ): AdvertSocket {
-    const key = `${iface.name}/${family}`;
+  private socketFor(iface: InterfaceFacts, family: IpFamily, config: FloatdConfig): AdvertSocket {
+    const key = socketKey(iface.name, family);
     const existing = this.sockets.get(key);
-    if (existing !== undefined) return existing;
+    const joinMulticast = config.instances.some(
+      (i) => i.interface === iface.name && i.family === family && i.mode !== 'unicast',
+    );
+    if (existing !== undefined) {
+      if (joinMulticast && this.multicastJoined.get(key) !== true) {
+        throw new StartupError(
+          `the VRRP socket on ${iface.name} (${family}) was opened for unicast only; a multicast instance there needs a restart of floatd`,
+        );
+      }
+      return existing;
+    }
     const log = this.deps.logger.child({ component: 'io.socket', iface: iface.name, family });
     // Unicast-only agents still join the group: mode auto may need it, and it costs nothing.
-    const joinMulticast =
-      instance.mode !== 'unicast' ||
-      this.config.instances.some((i) => i.interface === iface.name && i.mode !== 'unicast');
     let socket: AdvertSocket;
     try {
       socket = this.deps.openSocket(iface, family, joinMulticast);
@@ -329,6 +450,7 @@ export class Agent {
     });
     socket.on('error', (error) => log.warn({ err: error }, 'socket error'));
     this.sockets.set(key, socket);
+    this.multicastJoined.set(key, joinMulticast);
     return socket;
   }
 
@@ -352,6 +474,10 @@ export class Agent {
       this.scheduleAutoCheck();
     });
   }
+}
+
+function socketKey(iface: string, family: IpFamily): string {
+  return `${iface}/${family}`;
 }
 
 function primaryAddressOf(instance: InstanceConfig, iface: InterfaceFacts): string {

@@ -72,7 +72,9 @@ export class InstanceRuntime {
     addressErrors: 0,
   };
   private mode: TransportMode;
-  private readonly vipByAddress: Map<string, Vip>;
+  /** The deps' configuration, replaced by a reload that changes only what applies in place. */
+  private cfg: InstanceConfig;
+  private vipByAddress: Map<string, Vip>;
   private readonly peers: ReadonlySet<string>;
   /** Address changes run one after another, so an add and a remove never race. */
   private ops: Promise<void> = Promise.resolve();
@@ -89,6 +91,7 @@ export class InstanceRuntime {
 
   constructor(private readonly deps: InstanceDeps) {
     const { config } = deps;
+    this.cfg = config;
     this.mode = deps.mode;
     this.vipByAddress = new Map(config.vips.map((v) => [v.address, v]));
     this.peers = new Set(config.unicast.peers);
@@ -97,11 +100,16 @@ export class InstanceRuntime {
   }
 
   get name(): string {
-    return this.deps.config.name;
+    return this.cfg.name;
   }
 
   get config(): InstanceConfig {
-    return this.deps.config;
+    return this.cfg;
+  }
+
+  /** The core's state now (for a reload's report and the sync groups). */
+  get state(): VrrpState {
+    return this.driver.router.snapshot().state;
   }
 
   get transportMode(): TransportMode {
@@ -128,17 +136,40 @@ export class InstanceRuntime {
     this.driver.feed({ type: 'startup' });
   }
 
-  /** A reload changed the base priority: applied in place (no state change of its own). */
-  setBasePriority(priority: number): void {
-    this.deps.logger.info(
-      { event: 'priority-reloaded', priority },
-      'base priority changed by reload',
-    );
-    this.driver.feed({ type: 'priority', priority });
+  /**
+   * A reload changed only what applies in place (see reload-plan.ts): the base priority, the
+   * VIPs, notify scripts, tracking. The state stays; a MASTER swaps only the changed VIPs.
+   * Tracking itself is re-wired by the agent.
+   */
+  reconfigure(next: InstanceConfig): void {
+    const before = this.cfg;
+    this.cfg = next;
+    if (next.priority !== before.priority) {
+      this.deps.logger.info(
+        { event: 'priority-reloaded', priority: next.priority },
+        'base priority changed by reload',
+      );
+      this.driver.feed({ type: 'priority', priority: next.priority });
+    }
+    if (JSON.stringify(next.vips) !== JSON.stringify(before.vips)) {
+      this.deps.logger.info(
+        { event: 'vips-reloaded', vips: next.vips.map((v) => v.address) },
+        'VIPs changed by reload',
+      );
+      // Removed VIPs are still looked up while the core's del-vips runs (synchronously).
+      this.vipByAddress = new Map([
+        ...this.vipByAddress,
+        ...next.vips.map((v) => [v.address, v] as const),
+      ]);
+      this.driver.feed({ type: 'vips', vips: next.vips.map((v) => v.address) });
+      this.vipByAddress = new Map(next.vips.map((v) => [v.address, v]));
+    }
   }
 
   /** What the trackers say (summed weights, FAULT): the core recomputes its priority. */
   setTracking(status: TrackingStatus): void {
+    const { weightDelta, fault } = this.tracking;
+    if (status.weightDelta === weightDelta && status.fault === fault) return;
     this.deps.logger.info(
       { event: 'tracking', weightDelta: status.weightDelta, fault: status.fault },
       'tracking changed',
@@ -165,12 +196,16 @@ export class InstanceRuntime {
     return !this.linkUp || this.tracking.fault;
   }
 
-  onOwnFaultChange(listener: (fault: boolean) => void): void {
+  /** Returns an unsubscribe function. */
+  onOwnFaultChange(listener: (fault: boolean) => void): () => void {
     this.ownFaultListeners.add(listener);
+    return () => this.ownFaultListeners.delete(listener);
   }
 
-  onTransition(listener: (state: VrrpState, priority: number) => void): void {
+  /** Returns an unsubscribe function. */
+  onTransition(listener: (state: VrrpState, priority: number) => void): () => void {
     this.transitionListeners.add(listener);
+    return () => this.transitionListeners.delete(listener);
   }
 
   private feedTracking(): void {
@@ -237,17 +272,11 @@ export class InstanceRuntime {
   }
 
   private notifyState(state: NotifyState, priority: number): void {
-    this.deps.notifier?.notify(
-      'INSTANCE',
-      this.name,
-      state,
-      priority,
-      this.deps.config.notify ?? {},
-    );
+    this.deps.notifier?.notify('INSTANCE', this.name, state, priority, this.cfg.notify ?? {});
   }
 
   private quietMs(): number {
-    return 3 * this.deps.config.advertIntervalCs * 10;
+    return 3 * this.cfg.advertIntervalCs * 10;
   }
 
   private checkYield(): void {
@@ -270,8 +299,8 @@ export class InstanceRuntime {
     const snap = this.driver.router.snapshot();
     return {
       name: this.name,
-      vrid: this.deps.config.vrid,
-      interface: this.deps.config.interface,
+      vrid: this.cfg.vrid,
+      interface: this.cfg.interface,
       state: snap.state,
       mode: this.mode,
       basePriority: snap.basePriority,
@@ -302,8 +331,8 @@ export class InstanceRuntime {
   }
 
   private destinations(): readonly string[] {
-    if (this.mode === 'unicast') return this.deps.config.unicast.peers;
-    return [this.deps.config.family === 'ipv4' ? VRRP_MULTICAST_V4 : VRRP_MULTICAST_V6];
+    if (this.mode === 'unicast') return this.cfg.unicast.peers;
+    return [this.cfg.family === 'ipv4' ? VRRP_MULTICAST_V4 : VRRP_MULTICAST_V6];
   }
 
   private vipsOf(addresses: readonly string[]): Vip[] {

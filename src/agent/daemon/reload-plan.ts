@@ -1,42 +1,90 @@
-// What a reload may change while the agent runs: today, the base priority of instances (applied
-// in place, no state change, no VIP removed). Anything else is refused with the reason, and the
-// running configuration stays.
-import type { FloatdConfig } from '../config/schema.js';
+// What a reload does to each instance, decided from the running and the new configuration:
+// - unchanged: kept as is (state, VIPs, timers);
+// - only base priority, VIPs, notify or track changed: applied in place, the state stays;
+// - any other VRRP parameter changed (VRID, interface, interval, peers, version, ...): that
+//   instance alone restarts (a MASTER hands over with priority 0, as on shutdown);
+// - added / removed: started / stopped.
+// Some changes cannot be applied while running (the cloud session, the status listener, the
+// notify FIFO, instances with cloud targets beyond the in-place fields): the whole reload is
+// then refused with the reason and the running configuration stays. A reload is all or nothing.
+import { isDeepStrictEqual } from 'node:util';
+import type { FloatdConfig, InstanceConfig } from '../config/schema.js';
 import { OWNER_PRIORITY } from '../vrrp/priority.js';
 
-export type ReloadPlan =
-  | { readonly ok: true; readonly priorities: ReadonlyMap<string, number> }
-  | { readonly ok: false; readonly why: string };
+export interface ReloadChanges {
+  readonly kept: readonly string[];
+  /** New configurations applied by InstanceRuntime.reconfigure. */
+  readonly inPlace: readonly InstanceConfig[];
+  readonly restarted: readonly InstanceConfig[];
+  readonly added: readonly InstanceConfig[];
+  readonly removed: readonly string[];
+}
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+export type ReloadPlan =
+  ({ readonly ok: true } & ReloadChanges) | { readonly ok: false; readonly why: string };
+
+/** What InstanceRuntime.reconfigure applies without a state change. */
+const IN_PLACE_FIELDS = ['priority', 'vips', 'notify', 'track'] as const;
 
 export function planReload(running: FloatdConfig, next: FloatdConfig): ReloadPlan {
   const problems: string[] = [];
-  for (const key of ['cloud', 'trackers', 'syncGroups', 'notifyFifo', 'status'] as const) {
-    if (!same(running[key], next[key])) problems.push(`${key} changed`);
+  for (const key of ['cloud', 'notifyFifo', 'status'] as const) {
+    if (!isDeepStrictEqual(running[key], next[key])) problems.push(`${key} changed`);
   }
-  const names = (c: FloatdConfig): string[] => c.instances.map((i) => i.name);
-  if (!same(names(running), names(next))) {
-    problems.push(`instances added, removed or reordered (${names(next).join(', ')})`);
-  }
-  const priorities = new Map<string, number>();
+  const before = new Map(running.instances.map((i) => [i.name, i]));
+  const after = new Set(next.instances.map((i) => i.name));
+  const changes = {
+    kept: [] as string[],
+    inPlace: [] as InstanceConfig[],
+    restarted: [] as InstanceConfig[],
+    added: [] as InstanceConfig[],
+    removed: running.instances.filter((i) => !after.has(i.name)).map((i) => i.name),
+  };
   for (const instance of next.instances) {
-    const before = running.instances.find((i) => i.name === instance.name);
-    if (before === undefined) continue;
-    if (!same({ ...before, priority: 0 }, { ...instance, priority: 0 })) {
-      problems.push(`instance ${instance.name}: only its priority can change while running`);
+    const old = before.get(instance.name);
+    if (old === undefined) {
+      changes.added.push(instance);
+      if (instance.cloud.length > 0)
+        problems.push(`instance ${instance.name} with cloud targets added`);
       continue;
     }
-    if (before.priority === instance.priority) continue;
-    if (before.priority === OWNER_PRIORITY || instance.priority === OWNER_PRIORITY) {
+    const how = howChanged(old, instance);
+    if (how === 'restart' && (old.cloud.length > 0 || instance.cloud.length > 0)) {
       problems.push(
-        `instance ${instance.name}: becoming or ceasing to be the owner (255) needs a restart`,
+        `instance ${instance.name} has cloud targets: only its priority, VIPs, notify and track can change while running`,
       );
-      continue;
     }
-    priorities.set(instance.name, instance.priority);
+    if (how === 'kept') changes.kept.push(instance.name);
+    else if (how === 'in-place') changes.inPlace.push(instance);
+    else changes.restarted.push(instance);
+  }
+  for (const name of changes.removed) {
+    if ((before.get(name)?.cloud.length ?? 0) > 0) {
+      problems.push(`instance ${name} with cloud targets removed`);
+    }
   }
   return problems.length > 0
     ? { ok: false, why: `${problems.join('; ')}: restart floatd to apply` }
-    : { ok: true, priorities };
+    : { ok: true, ...changes };
+}
+
+function howChanged(old: InstanceConfig, next: InstanceConfig): 'kept' | 'in-place' | 'restart' {
+  if (isDeepStrictEqual(old, next)) return 'kept';
+  const rest = (c: InstanceConfig): Record<string, unknown> => {
+    const copy: Record<string, unknown> = { ...c };
+    for (const field of IN_PLACE_FIELDS) delete copy[field];
+    return copy;
+  };
+  if (!isDeepStrictEqual(rest(old), rest(next))) return 'restart';
+  // The owner (255) follows other rules of the protocol (§6.4.1): becoming or ceasing to be it
+  // is a restart.
+  const owner = (c: InstanceConfig): boolean => c.priority === OWNER_PRIORITY;
+  if (owner(old) !== owner(next)) return 'restart';
+  // An address kept with other settings (prefix, label, ...) would not be re-added in place.
+  const oldVips = new Map(old.vips.map((v) => [v.address, v]));
+  for (const vip of next.vips) {
+    const was = oldVips.get(vip.address);
+    if (was !== undefined && !isDeepStrictEqual(was, vip)) return 'restart';
+  }
+  return 'in-place';
 }

@@ -15,13 +15,22 @@ const NOTIFY_STATE: Partial<Record<VrrpState, NotifyState>> = {
   fault: 'FAULT',
 };
 
+/**
+ * Wires the groups to their members; returns a function that unwires them (a reload wires the
+ * new groups to the runtimes it leaves running). Members keep the states they are in: a group
+ * already sharing one state is not notified of it again.
+ */
 export function startSyncGroups(
   groups: readonly SyncGroupConfig[],
   runtimes: readonly InstanceRuntime[],
   logger: Logger,
   notifier: NotifyRunner | undefined,
-): void {
+): () => void {
   const byName = new Map(runtimes.map((r) => [r.name, r]));
+  const unsubscribers: (() => void)[] = [];
+  const grouped = new Set(groups.flatMap((g) => g.instances));
+  // An instance that left every group is no longer held in FAULT by one.
+  for (const runtime of runtimes) if (!grouped.has(runtime.name)) runtime.setGroupFault(false);
   for (const group of groups) {
     const members = group.instances.flatMap((name) => {
       const runtime = byName.get(name);
@@ -32,26 +41,31 @@ export function startSyncGroups(
       const fault = members.some((m) => m.ownFault);
       for (const member of members) member.setGroupFault(fault);
     };
-    let groupState: VrrpState | undefined;
-    const states = new Map<string, VrrpState>();
+    const states = new Map<string, VrrpState>(members.map((m) => [m.name, m.state]));
+    const initial = new Set(states.values());
+    let groupState: VrrpState | undefined =
+      initial.size === 1 && members.length > 0 ? [...initial][0] : undefined;
     for (const member of members) {
-      member.onOwnFaultChange(update);
-      member.onTransition((state) => {
-        states.set(member.name, state);
-        const all = members.map((m) => states.get(m.name));
-        if (all.some((s) => s !== state) || state === groupState) return;
-        groupState = state;
-        log.info(
-          { event: 'sync-group-state', state },
-          `sync group ${group.name} is ${state.toUpperCase()}`,
-        );
-        const notifyState = NOTIFY_STATE[state];
-        if (notifyState !== undefined && notifier !== undefined) {
-          // keepalived passes 0 as a group's priority.
-          notifier.notify('GROUP', group.name, notifyState, 0, group.notify ?? {});
-        }
-      });
+      unsubscribers.push(member.onOwnFaultChange(update));
+      unsubscribers.push(
+        member.onTransition((state) => {
+          states.set(member.name, state);
+          const all = members.map((m) => states.get(m.name));
+          if (all.some((s) => s !== state) || state === groupState) return;
+          groupState = state;
+          log.info(
+            { event: 'sync-group-state', state },
+            `sync group ${group.name} is ${state.toUpperCase()}`,
+          );
+          const notifyState = NOTIFY_STATE[state];
+          if (notifyState !== undefined && notifier !== undefined) {
+            // keepalived passes 0 as a group's priority.
+            notifier.notify('GROUP', group.name, notifyState, 0, group.notify ?? {});
+          }
+        }),
+      );
     }
     update();
   }
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }

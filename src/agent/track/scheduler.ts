@@ -1,6 +1,8 @@
 // Runs each tracker every intervalMs. One tracker serves every instance that references it
 // (keepalived records a script's result "for all VRRP instances which monitor it"); a run never
 // overlaps the previous run of the same tracker: the next one is armed only when it finishes.
+// update() swaps the tracker set on a configuration reload without disturbing unchanged ones.
+import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { RiseFall } from './rise-fall.js';
@@ -25,6 +27,12 @@ interface Job {
   state: TrackerState;
   timer: TimerHandle | undefined;
   lastDetail: string | undefined;
+  /** Set when update() drops or replaces the job: a late result of it is ignored. */
+  retired: boolean;
+  /** Aborted on retirement, so an in-flight check (a script) is killed rather than awaited. */
+  readonly retire: AbortController;
+  /** Scheduler-wide stop() or this job's retirement. */
+  readonly signal: AbortSignal;
 }
 
 export class TrackerScheduler {
@@ -33,23 +41,14 @@ export class TrackerScheduler {
   private readonly clock: Clock;
   private readonly run: CheckRunner;
   private readonly abort = new AbortController();
+  private readonly logger: Logger;
   private started = false;
 
   constructor(opts: TrackerSchedulerOptions) {
     this.clock = opts.clock ?? systemClock;
     this.run = opts.runCheck ?? defaultRunCheck;
-    for (const config of opts.trackers) {
-      const riseFall = new RiseFall(config.rise, config.fall, config.initFail ?? false);
-      this.jobs.set(config.name, {
-        config,
-        logger: opts.logger.child({ component: 'track', tracker: config.name }),
-        riseFall,
-        counters: { ok: 0, failed: 0, timeouts: 0 },
-        state: { health: riseFall.health },
-        timer: undefined,
-        lastDetail: undefined,
-      });
-    }
+    this.logger = opts.logger;
+    for (const config of opts.trackers) this.jobs.set(config.name, this.newJob(config));
   }
 
   /** Starts every tracker now. */
@@ -68,6 +67,43 @@ export class TrackerScheduler {
     }
   }
 
+  /**
+   * Replaces the tracker set (configuration reload). A tracker whose config is deep-equal to
+   * its current one keeps its job untouched: state, rise/fall progress, counters and timer. A
+   * removed tracker is retired: its timer is cancelled and an in-flight check is aborted and its
+   * result ignored. A new or changed tracker gets a fresh job (initial health, counters zero)
+   * that runs at once if the scheduler is running; a changed tracker's old job is retired.
+   *
+   * No state-change event is emitted for added, replaced or removed trackers, even when the
+   * fresh initial health differs from the old one: the caller re-reads state() of every tracker
+   * after update() and recomputes. Later results of the fresh jobs are reported as usual.
+   */
+  update(trackers: readonly TrackerConfig[]): void {
+    const wanted = new Map(trackers.map((config) => [config.name, config]));
+    const running = this.started && !this.abort.signal.aborted;
+    const next = new Map<string, Job>();
+    const fresh: Job[] = [];
+    for (const [name, config] of wanted) {
+      const current = this.jobs.get(name);
+      if (current !== undefined && isDeepStrictEqual(current.config, config)) {
+        next.set(name, current);
+        continue;
+      }
+      const job = this.newJob(config);
+      next.set(name, job);
+      fresh.push(job);
+      job.logger.info(current === undefined ? 'tracker added' : 'tracker configuration changed');
+    }
+    for (const [name, job] of this.jobs) {
+      if (next.get(name) === job) continue;
+      this.retireJob(job);
+      if (!wanted.has(name)) job.logger.info('tracker removed');
+    }
+    this.jobs.clear();
+    for (const [name, job] of next) this.jobs.set(name, job);
+    if (running) for (const job of fresh) void this.runJob(job);
+  }
+
   state(name: string): TrackerState | undefined {
     return this.jobs.get(name)?.state;
   }
@@ -83,15 +119,41 @@ export class TrackerScheduler {
     return () => this.listeners.delete(listener);
   }
 
+  private newJob(config: TrackerConfig): Job {
+    const riseFall = new RiseFall(config.rise, config.fall, config.initFail ?? false);
+    const retire = new AbortController();
+    return {
+      config,
+      logger: this.logger.child({ component: 'track', tracker: config.name }),
+      riseFall,
+      counters: { ok: 0, failed: 0, timeouts: 0 },
+      state: { health: riseFall.health },
+      timer: undefined,
+      lastDetail: undefined,
+      retired: false,
+      retire,
+      // One combined signal per job, not per run: cheap, and nothing accumulates on the sources.
+      signal: AbortSignal.any([this.abort.signal, retire.signal]),
+    };
+  }
+
+  private retireJob(job: Job): void {
+    job.retired = true;
+    job.timer?.cancel();
+    job.timer = undefined;
+    job.retire.abort();
+  }
+
   private async runJob(job: Job): Promise<void> {
     const startedMs = this.clock.nowMs();
     let outcome: CheckOutcome;
     try {
-      outcome = await this.run(job.config, this.abort.signal);
+      outcome = await this.run(job.config, job.signal);
     } catch (error) {
       outcome = { ok: false, detail: `check threw: ${(error as Error).message}` };
     }
-    if (this.abort.signal.aborted) return;
+    // Stopped, or retired by update() while the check ran: the result belongs to no one.
+    if (job.signal.aborted || job.retired) return;
     this.record(job, outcome);
     const dueMs = Math.max(startedMs + job.config.intervalMs, this.clock.nowMs());
     job.timer = this.clock.setTimer(dueMs, () => {

@@ -33,9 +33,9 @@ type DownTimerCause = 'silence' | 'released' | 'preempt';
 const ANSWER_GAP_FRACTION = 1 / 8;
 
 export class VirtualRouter {
-  /** Replaced (never mutated) when a reload changes the base priority. */
+  /** Replaced (never mutated) when a reload changes the base priority or the VIPs. */
   config: VirtualRouterConfig;
-  private readonly vips: readonly string[];
+  private vips: readonly string[];
   private accept: AcceptContext;
 
   private state: VrrpState = 'initialize';
@@ -113,6 +113,9 @@ export class VirtualRouter {
         break;
       case 'priority':
         this.handlePriority(input.nowMs, input.priority, out);
+        break;
+      case 'vips':
+        this.handleVips(input.nowMs, input.vips, out);
         break;
       case 'interface':
         this.interfaceUp = input.up;
@@ -294,6 +297,37 @@ export class VirtualRouter {
     this.config = { ...this.config, priority };
     this.accept = { ...this.accept, config: this.config };
     this.handleTracking(nowMs, this.tracking, out, true);
+  }
+
+  /**
+   * A reloaded configuration changed the virtual addresses: the state stays. A master removes
+   * the addresses that went, adds the new ones, announces them (§6.4.1: gratuitous ARP / NA
+   * for the addresses it owns) and advertises at once, so the backups see the new address list
+   * (§5.2.9) without waiting for the Adver_Timer. Other states just take the new list. A list
+   * of the wrong family or an empty one is ignored: the configuration check refuses both.
+   */
+  private handleVips(nowMs: number, vips: readonly string[], out: VrrpAction[]): void {
+    const next = [...new Set(vips.map((vip) => formatIp(parseIp(vip))))];
+    const bytes = this.config.family === 'ipv4' ? 4 : 16;
+    if (next.length === 0 || next.some((vip) => parseIp(vip).length !== bytes)) return;
+    const gone = this.vips.filter((vip) => !next.includes(vip));
+    const added = next.filter((vip) => !this.vips.includes(vip));
+    if (gone.length === 0 && added.length === 0 && next.length === this.vips.length) return;
+    this.vips = next;
+    this.config = { ...this.config, vips: next };
+    this.accept = { ...this.accept, config: this.config, vipSet: new Set(next) };
+    if (this.state !== 'master') return;
+    if (gone.length > 0) out.push({ type: 'del-vips', vips: gone });
+    if (added.length > 0) {
+      out.push({
+        type: 'add-vips',
+        vips: added,
+        acceptMode: this.config.acceptMode || this.config.priority === OWNER_PRIORITY,
+      });
+    }
+    this.sendAdvert(nowMs, this.effectivePriority, out);
+    // Removing addresses ends the announcement schedule: it restarts with the current list.
+    out.push({ type: 'send-garp', vips: next });
   }
 
   private handleShutdown(nowMs: number, out: VrrpAction[]): void {

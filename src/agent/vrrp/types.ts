@@ -52,6 +52,8 @@ export type VrrpInput =
   | { readonly type: 'interface'; readonly nowMs: number; readonly up: boolean }
   /** A new base priority (configuration reload); never to or from 255, the owner's. */
   | { readonly type: 'priority'; readonly nowMs: number; readonly priority: number }
+  /** A new list of virtual addresses (configuration reload), same family, at least one. */
+  | { readonly type: 'vips'; readonly nowMs: number; readonly vips: readonly string[] }
   | { readonly type: 'shutdown'; readonly nowMs: number };
 
 /** Why a state was entered: shown in logs, status and metrics (label values, keep stable). */

@@ -1,5 +1,5 @@
 // The scheduler on a manual clock with a scripted check runner: intervals, no overlapping runs,
-// rise/fall, counters, and stop().
+// rise/fall, counters, stop(), and update() (configuration reload).
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { CheckRunner } from '../../../src/agent/track/run-check.js';
@@ -34,6 +34,36 @@ function manualRunner(): {
     }) as CheckRunner,
   };
   return state;
+}
+
+interface PendingCheck {
+  readonly name: string;
+  readonly signal: AbortSignal;
+  readonly finish: (o: CheckOutcome) => void;
+}
+
+/** Like manualRunner, but keeps which tracker each pending check belongs to. */
+function namedRunner(): { run: CheckRunner; pending: PendingCheck[]; calls: string[] } {
+  const state = {
+    pending: [] as PendingCheck[],
+    calls: [] as string[],
+    run: ((config, signal) => {
+      state.calls.push(config.name);
+      return new Promise<CheckOutcome>((finish) =>
+        state.pending.push({ name: config.name, signal, finish }),
+      );
+    }) as CheckRunner,
+  };
+  return state;
+}
+
+/** Completes the oldest pending check of `name`. */
+function finish(pending: PendingCheck[], name: string, outcome: CheckOutcome): PendingCheck {
+  const index = pending.findIndex((p) => p.name === name);
+  const check = pending.splice(index, 1)[0];
+  if (index < 0 || check === undefined) throw new Error(`no pending check of ${name}`);
+  check.finish(outcome);
+  return check;
 }
 
 describe('TrackerScheduler', () => {
@@ -159,5 +189,163 @@ describe('TrackerScheduler', () => {
     expect(scheduler.state('chk')).toEqual({ health: 'failed' });
     expect(scheduler.counters().get('chk')).toEqual({ ok: 0, failed: 1, timeouts: 0 });
     scheduler.stop();
+  });
+
+  describe('update()', () => {
+    const other: TrackerConfig = { ...chk, name: 'other' };
+
+    it('keeps an unchanged tracker: state, counters and timer, no early run, no event', async () => {
+      const clock = new FakeClock();
+      const runner = namedRunner();
+      const scheduler = new TrackerScheduler({
+        trackers: [chk],
+        logger,
+        clock,
+        runCheck: runner.run,
+      });
+      const changes: string[] = [];
+      scheduler.onChange((name, state) => changes.push(`${name}:${state.health}`));
+      scheduler.start();
+      finish(runner.pending, 'chk', { ok: true });
+      await settle();
+      expect(changes).toEqual(['chk:ok']);
+
+      clock.advance(400);
+      scheduler.update([{ ...chk }, other]); // an equal copy, not the same object
+      expect(runner.calls).toEqual(['chk', 'other']);
+      expect(scheduler.state('chk')).toEqual({ health: 'ok' });
+      expect(scheduler.counters().get('chk')).toEqual({ ok: 1, failed: 0, timeouts: 0 });
+
+      clock.advance(599); // still on the old timer: due at 1000
+      expect(runner.calls).toEqual(['chk', 'other']);
+      clock.advance(1);
+      expect(runner.calls).toEqual(['chk', 'other', 'chk']);
+      expect(changes).toEqual(['chk:ok']);
+      scheduler.stop();
+    });
+
+    it('retires a removed tracker: in-flight result ignored, check aborted, never runs again', async () => {
+      const clock = new FakeClock();
+      const runner = namedRunner();
+      const scheduler = new TrackerScheduler({
+        trackers: [chk, other],
+        logger,
+        clock,
+        runCheck: runner.run,
+      });
+      const changes: string[] = [];
+      scheduler.onChange((name) => changes.push(name));
+      scheduler.start();
+      expect(runner.calls).toEqual(['chk', 'other']);
+
+      scheduler.update([other]);
+      const late = finish(runner.pending, 'chk', { ok: true });
+      expect(late.signal.aborted).toBe(true);
+      expect(runner.pending[0]?.signal.aborted).toBe(false); // other's check is untouched
+      await settle();
+      expect(changes).toEqual([]);
+      expect(scheduler.state('chk')).toBeUndefined();
+      expect([...scheduler.counters().keys()]).toEqual(['other']);
+
+      finish(runner.pending, 'other', { ok: true });
+      await settle();
+      clock.advance(10_000);
+      await settle();
+      expect(runner.calls.filter((n) => n === 'chk')).toEqual(['chk']);
+      expect(changes).toEqual(['other']);
+      scheduler.stop();
+    });
+
+    it('gives a changed tracker a fresh job that runs at once; the old result is ignored', async () => {
+      const clock = new FakeClock();
+      const runner = namedRunner();
+      const scheduler = new TrackerScheduler({
+        trackers: [{ ...chk, rise: 1, fall: 1 }],
+        logger,
+        clock,
+        runCheck: runner.run,
+      });
+      const changes: string[] = [];
+      scheduler.onChange((name, state) => changes.push(`${name}:${state.health}`));
+      scheduler.start();
+      finish(runner.pending, 'chk', { ok: true });
+      await settle();
+      clock.advance(1000); // second run in flight
+      expect(scheduler.counters().get('chk')).toEqual({ ok: 1, failed: 0, timeouts: 0 });
+
+      scheduler.update([{ ...chk, initFail: true }]);
+      expect(runner.calls).toEqual(['chk', 'chk', 'chk']);
+      expect(scheduler.state('chk')).toEqual({ health: 'failed' }); // initFail, no event
+      expect(scheduler.counters().get('chk')).toEqual({ ok: 0, failed: 0, timeouts: 0 });
+
+      finish(runner.pending, 'chk', { ok: false }); // the old job's run: ignored
+      await settle();
+      expect(scheduler.counters().get('chk')).toEqual({ ok: 0, failed: 0, timeouts: 0 });
+
+      finish(runner.pending, 'chk', { ok: true }); // the fresh job: rise 2 from initFail
+      await settle();
+      expect(scheduler.counters().get('chk')).toEqual({ ok: 1, failed: 0, timeouts: 0 });
+      expect(scheduler.state('chk')).toEqual({ health: 'failed' });
+      expect(changes).toEqual(['chk:ok']);
+
+      clock.advance(1000);
+      expect(runner.calls).toHaveLength(4); // only the fresh job re-armed
+      finish(runner.pending, 'chk', { ok: true });
+      await settle();
+      expect(changes).toEqual(['chk:ok', 'chk:ok']);
+      expect(clock.pending).toBe(1);
+      scheduler.stop();
+    });
+
+    it('runs a new tracker at once', async () => {
+      const clock = new FakeClock();
+      const runner = namedRunner();
+      const scheduler = new TrackerScheduler({
+        trackers: [chk],
+        logger,
+        clock,
+        runCheck: runner.run,
+      });
+      scheduler.start();
+      scheduler.update([chk, other]);
+      expect(runner.calls).toEqual(['chk', 'other']);
+      finish(runner.pending, 'other', { ok: false });
+      await settle();
+      expect(scheduler.state('other')).toEqual({ health: 'failed' });
+      expect(scheduler.counters().get('other')).toEqual({ ok: 0, failed: 1, timeouts: 0 });
+      scheduler.stop();
+    });
+
+    it('before start() runs nothing until start()', () => {
+      const clock = new FakeClock();
+      const runner = namedRunner();
+      const scheduler = new TrackerScheduler({
+        trackers: [chk],
+        logger,
+        clock,
+        runCheck: runner.run,
+      });
+      scheduler.update([{ ...chk, intervalMs: 2000 }, other]);
+      clock.advance(10_000);
+      expect(runner.calls).toEqual([]);
+      expect(scheduler.state('other')).toEqual({ health: 'init' });
+      scheduler.start();
+      expect(runner.calls).toEqual(['chk', 'other']);
+      scheduler.stop();
+    });
+
+    it('after stop() runs nothing', () => {
+      const runner = namedRunner();
+      const scheduler = new TrackerScheduler({
+        trackers: [chk],
+        logger,
+        clock: new FakeClock(),
+        runCheck: runner.run,
+      });
+      scheduler.start();
+      scheduler.stop();
+      scheduler.update([other]);
+      expect(runner.calls).toEqual(['chk']);
+    });
   });
 });
