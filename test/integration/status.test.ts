@@ -66,6 +66,10 @@ describe('status endpoint, metrics and floatd status (lab)', () => {
     expect(t1).toMatch(new RegExp(`^web\\s+77\\s+eth0\\s+MASTER\\s+150\\s+${lab.host(1).ip}`, 'm'));
     expect(t2).toMatch(new RegExp(`^web\\s+77\\s+eth0\\s+BACKUP\\s+100\\s+${lab.host(1).ip}`, 'm'));
     expect(t2).toMatch(/INITIALIZE->BACKUP \(startup\)/);
+    // The last transition carries its reason and its wall-clock time.
+    const last = (await a2.status()).instances[0]?.lastTransition;
+    expect(last?.reason).toBe('startup');
+    expect(Math.abs(Date.now() - Date.parse(last?.at ?? ''))).toBeLessThan(30_000);
 
     const families = parsePrometheusTextFormat(await metricsText(lab.host(1)));
     const byName = new Map(families.map((f) => [f.name, f]));

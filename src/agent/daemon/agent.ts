@@ -107,7 +107,11 @@ export class Agent {
     private readonly deps: AgentDeps,
   ) {
     this.registry = deps.registry ?? new Registry();
-    this.metrics = new VrrpMetrics(this.registry, () => this.runtimes.map((r) => r.status()));
+    this.metrics = new VrrpMetrics(
+      this.registry,
+      () => this.runtimes.map((r) => r.status()),
+      () => this.socketStatus(),
+    );
     this.tracking = new Tracking(deps.links, deps.logger.child({ component: 'track' }));
     new TrackerMetrics(this.registry, () => this.tracking.samples());
   }
@@ -129,21 +133,25 @@ export class Agent {
       time: new Date().toISOString(),
       nowMs: this.deps.clock.nowMs(),
       instances: this.runtimes.map((r) => r.status()),
-      sockets: [...this.sockets].map(([key, socket]) => {
-        const c = socket.counters;
-        // Only the reasons that happened: a status line stays readable.
-        const counts = { ...c.rejected, 'unknown-vrid': this.unknownVrid.get(key) ?? 0 };
-        const rejected = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
-        return {
-          socket: key,
-          sent: c.sent,
-          sendErrors: c.sendErrors,
-          received: c.received,
-          rejected,
-        };
-      }),
+      sockets: this.socketStatus(),
       ...(this.cloud === undefined ? {} : { cloud: this.cloud.status() }),
     };
+  }
+
+  private socketStatus(): AgentStatus['sockets'] {
+    return [...this.sockets].map(([key, socket]) => {
+      const c = socket.counters;
+      // Only the reasons that happened: a status line stays readable.
+      const counts = { ...c.rejected, 'unknown-vrid': this.unknownVrid.get(key) ?? 0 };
+      const rejected = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+      return {
+        socket: key,
+        sent: c.sent,
+        sendErrors: c.sendErrors,
+        received: c.received,
+        rejected,
+      };
+    });
   }
 
   /**

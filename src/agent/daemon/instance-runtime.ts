@@ -52,7 +52,8 @@ export interface InstanceStatus {
   readonly basePriority: number;
   readonly effectivePriority: number;
   readonly masterAddress: string | undefined;
-  readonly lastTransition: LastTransition | undefined;
+  /** atMs on the agent's monotonic clock (status' nowMs); `at` is its wall-clock time. */
+  readonly lastTransition: (LastTransition & { readonly at: string }) | undefined;
   readonly counters: {
     readonly advertsSent: number;
     readonly advertsReceived: number;
@@ -306,7 +307,15 @@ export class InstanceRuntime {
       basePriority: snap.basePriority,
       effectivePriority: snap.effectivePriority,
       masterAddress: snap.masterAddress,
-      lastTransition: snap.lastTransition,
+      lastTransition:
+        snap.lastTransition === undefined
+          ? undefined
+          : {
+              ...snap.lastTransition,
+              at: new Date(
+                Date.now() - (this.deps.clock.nowMs() - snap.lastTransition.atMs),
+              ).toISOString(),
+            },
       counters: {
         advertsSent: this.counters.advertsSent,
         advertsReceived: this.counters.advertsReceived,

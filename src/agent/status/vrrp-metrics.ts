@@ -4,6 +4,12 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { InstanceStatus } from '../daemon/instance-runtime.js';
 
+/** A socket's packets rejected before any instance saw them (malformed, bad checksum, ...). */
+export interface SocketRejects {
+  readonly socket: string;
+  readonly rejected: Readonly<Record<string, number>>;
+}
+
 const STATES = ['initialize', 'backup', 'master', 'fault'] as const;
 
 export class VrrpMetrics {
@@ -12,7 +18,11 @@ export class VrrpMetrics {
   readonly advertsReceived: Counter<'instance'>;
   readonly advertsDropped: Counter<'instance' | 'reason'>;
 
-  constructor(registry: Registry, instances: () => readonly InstanceStatus[]) {
+  constructor(
+    registry: Registry,
+    instances: () => readonly InstanceStatus[],
+    sockets: () => readonly SocketRejects[] = () => [],
+  ) {
     const registers = [registry];
     this.transitions = new Counter({
       name: 'floatd_vrrp_transitions_total',
@@ -37,6 +47,21 @@ export class VrrpMetrics {
       help: 'VRRP advertisements dropped, by instance and reason.',
       labelNames: ['instance', 'reason'],
       registers,
+    });
+    new Counter({
+      name: 'floatd_vrrp_packets_rejected_total',
+      help: 'VRRP packets rejected by a socket before reaching an instance, by socket and reason.',
+      labelNames: ['socket', 'reason'],
+      registers,
+      collect() {
+        // The sockets keep the totals: read at scrape time.
+        this.reset();
+        for (const s of sockets()) {
+          for (const [reason, count] of Object.entries(s.rejected)) {
+            this.inc({ socket: s.socket, reason }, count);
+          }
+        }
+      },
     });
     new Gauge({
       name: 'floatd_vrrp_state',
