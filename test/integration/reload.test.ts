@@ -6,6 +6,7 @@
 // VIP, and its tracker (failing, -10) keeps its result. Invalid files are refused.
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { floatdCommand, PACKAGE_ROOT } from '../../src/agent/cli/self-command.js';
 import type { FloatdAgent } from '../../src/lab/agents.js';
 import { labTempDir, pollUntil, sleep, startFloatd } from '../../src/lab/agents.js';
 import type { LabHost } from '../../src/lab/lab.js';
@@ -55,6 +56,22 @@ async function reload(agent: FloatdAgent, text: string): Promise<Record<string, 
   const answered = await pollUntil(() => answers().length > before, 5000);
   if (!answered) throw new Error(`no answer to SIGHUP:\n${agent.proc.output().slice(-3000)}`);
   return answers()[before] as Record<string, unknown>;
+}
+
+/** Writes the file and runs `floatd reload` in the agent's host: its exit code and output. */
+async function reloadCommand(
+  agent: FloatdAgent,
+  text: string,
+): Promise<{ code: number; output: string }> {
+  writeFileSync(agent.configPath, text);
+  const { cmd, args } = floatdCommand(['reload']);
+  const line = [cmd, ...args].map((a) => `'${a}'`).join(' ');
+  const { stdout } = await agent.host.exec('sh', [
+    '-c',
+    `cd ${PACKAGE_ROOT} && ${line} 2>&1; echo "exit=$?"`,
+  ]);
+  const code = Number(/exit=(\d+)\s*$/.exec(stdout)?.[1] ?? -1);
+  return { code, output: stdout };
 }
 
 function transitionsOf(agent: FloatdAgent, instance: string, afterMs = 0): string[] {
@@ -151,18 +168,22 @@ describe('reload (SIGHUP)', () => {
 
       // Invalid files: refused, nothing changes.
       expect(await reload(a1, 'instances: [ {')).toMatchObject({ event: 'reload-refused' });
+      // `floatd reload` prints the outcome and fails on a refusal.
       const statusOff = yaml([a, { ...b120, vips: [vipB, vipB2] }, c], 'status: false');
-      expect(String((await reload(a1, statusOff)).why)).toMatch(/status changed/);
+      const refused = await reloadCommand(a1, statusOff);
+      expect(refused.code, refused.output).toBe(1);
+      expect(refused.output).toMatch(/refused, the running configuration stays: status changed/);
 
       // Phase 2: b restarts alone (hands over to h2, takes back by preemption), c goes.
       const t1 = Date.now();
       const b3 = { ...b120, vips: [vipB, vipB2], intervalMs: 300 };
       const phase2 = await watchAddresses(lab, [h1, h2], async () => {
-        expect(await reload(a1, yaml([a, b3]))).toMatchObject({
-          kept: ['a'],
-          restarted: ['b'],
-          removed: ['c'],
-        });
+        const applied = await reloadCommand(a1, yaml([a, b3]));
+        console.log(`floatd reload printed:\n${applied.output}`);
+        expect(applied.code, applied.output).toBe(0);
+        expect(applied.output).toMatch(/kept as is: +a\n/);
+        expect(applied.output).toMatch(/restarted: +b\n/);
+        expect(applied.output).toMatch(/removed: +c\n/);
         const back = await pollUntil(
           () => transitionsOf(a1, 'b', t1).some((t) => t.startsWith('backup->master')),
           8000,

@@ -1,35 +1,82 @@
 // `floatd reload`: ask the running agent to re-read its configuration (SIGHUP to the process its
-// /status names). The agent logs whether it applied the new file or kept the running one.
+// /status names), then wait for the outcome of that reload in /status and print it.
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
+import type { ReloadRecord } from '../daemon/agent.js';
 import { EXIT } from './exit-codes.js';
 
-export const RELOAD_USAGE = `Usage: floatd reload [--url URL]
+export const RELOAD_USAGE = `Usage: floatd reload [--url URL] [--timeout DURATION_MS]
 
 Sends SIGHUP to the running floatd (found through its status endpoint), which re-reads its
-configuration file. Instances whose VRRP settings did not change keep their state; a changed
-priority is applied in place; a file that is invalid, or changes what needs a restart, is
-refused and the running configuration stays (the agent's log says why).
+configuration file, then waits for the outcome in its status and prints it. Unchanged
+instances keep their state; a changed priority, VIP list, notify or track is applied in place;
+an instance with other changes restarts alone; added and removed instances start and stop. A
+file that is invalid, or changes what needs a restart, is refused and the running
+configuration stays.
 
 Options:
-  --url URL    the agent's status endpoint (default http://127.0.0.1:9657)
-  -h, --help   this text
+  --url URL        the agent's status endpoint (default http://127.0.0.1:9657)
+  --timeout MS     how long to wait for the outcome (default 10000)
+  -h, --help       this text
 
-Exit status: 0 signalled; 2 bad command line; 3 the agent did not answer.`;
+Exit status: 0 applied; 1 refused (the reason is printed); 2 bad command line; 3 the agent did
+not answer, or gave no outcome in time.`;
 
 interface Io {
   stdout(s: string): void;
   stderr(s: string): void;
 }
 
+interface StatusReply {
+  readonly pid?: unknown;
+  readonly reload?: ReloadRecord;
+}
+
+async function fetchStatus(url: string): Promise<StatusReply> {
+  const response = await request(new URL('/status', url), {
+    headersTimeout: 3000,
+    bodyTimeout: 3000,
+  });
+  return (await response.body.json()) as StatusReply;
+}
+
+const names = (list: readonly string[]): string => (list.length === 0 ? '-' : list.join(', '));
+
+function describeOutcome(record: ReloadRecord): string {
+  if (!record.ok) return `refused, the running configuration stays: ${record.why ?? '?'}`;
+  const c = record.changes;
+  if (c === undefined) return 'applied';
+  return [
+    'applied',
+    `  kept as is:  ${names(c.kept)}`,
+    `  in place:    ${names(c.inPlace)}`,
+    `  restarted:   ${names(c.restarted)}`,
+    `  added:       ${names(c.added)}`,
+    `  removed:     ${names(c.removed)}`,
+  ].join('\n');
+}
+
 export async function runReload(argv: string[], io: Io): Promise<number> {
-  let values: { url?: string; help?: boolean };
+  let values: { url?: string; timeout?: string; help?: boolean };
+  let timeoutMs = 10_000;
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { url: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        url: { type: 'string' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
+    if (values.timeout !== undefined) {
+      timeoutMs = Number(values.timeout);
+      if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+        throw new Error(
+          `--timeout: expected a positive number of milliseconds, got "${values.timeout}"`,
+        );
+      }
+    }
   } catch (error) {
     io.stderr(`floatd reload: ${(error as Error).message}\n\n${RELOAD_USAGE}`);
     return EXIT.usage;
@@ -39,20 +86,36 @@ export async function runReload(argv: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const url = values.url ?? 'http://127.0.0.1:9657';
+  let pid: number;
+  let seenSeq: number;
   try {
-    const response = await request(new URL('/status', url), {
-      headersTimeout: 3000,
-      bodyTimeout: 3000,
-    });
-    const status = (await response.body.json()) as { pid?: unknown };
+    const status = await fetchStatus(url);
     if (typeof status.pid !== 'number') throw new Error('the status names no process');
-    process.kill(status.pid, 'SIGHUP');
-    io.stdout(
-      `floatd reload: SIGHUP sent to floatd (pid ${status.pid}); see its log for the result`,
-    );
-    return EXIT.ok;
+    pid = status.pid;
+    seenSeq = status.reload?.seq ?? 0;
+    process.kill(pid, 'SIGHUP');
   } catch (error) {
     io.stderr(`floatd reload: no answer from ${url}/status: ${(error as Error).message}`);
     return EXIT.startup;
   }
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const record = await fetchStatus(url).then(
+      (s) => s.reload,
+      () => undefined,
+    );
+    if (record === undefined || record.seq <= seenSeq) continue;
+    const line = `floatd reload (pid ${pid}): ${describeOutcome(record)}`;
+    if (record.ok) {
+      io.stdout(line);
+      return EXIT.ok;
+    }
+    io.stderr(line);
+    return EXIT.config;
+  }
+  io.stderr(
+    `floatd reload: SIGHUP sent to floatd (pid ${pid}), but no outcome within ${timeoutMs} ms; see its log`,
+  );
+  return EXIT.startup;
 }

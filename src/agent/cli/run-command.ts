@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../config/load-config.js';
 import type { FloatdConfig } from '../config/schema.js';
 import { Agent, StartupError } from '../daemon/agent.js';
-import type { ReloadPlan } from '../daemon/reload-plan.js';
 import { createHostDeps } from '../daemon/host-deps.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import type { LogFormat, LogLevel } from './logging.js';
@@ -160,12 +159,7 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
       );
     };
     const reloadFrom = async (path: string): Promise<void> => {
-      let plan: ReloadPlan;
-      try {
-        plan = await agent.reload(await loadConfigFile(path));
-      } catch (error) {
-        plan = { ok: false, why: (error as Error).message };
-      }
+      const plan = await agent.reloadFrom(() => loadConfigFile(path));
       // The agent logs what a reload did; a refusal is said here.
       if (!plan.ok) {
         logger.error(

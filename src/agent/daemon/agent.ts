@@ -66,6 +66,26 @@ export interface AgentStatus {
   }[];
   /** Discovery and startup checks, when an instance has cloud targets. */
   readonly cloud?: CloudSessionStatus | undefined;
+  /** The last reload's outcome (`floatd reload` waits for its seq to move). */
+  readonly reload?: ReloadRecord | undefined;
+}
+
+export interface ReloadRecord {
+  /** Counts reloads since start. */
+  readonly seq: number;
+  /** Wall-clock time (ISO 8601). */
+  readonly at: string;
+  readonly ok: boolean;
+  readonly why?: string | undefined;
+  readonly changes?:
+    | {
+        readonly kept: readonly string[];
+        readonly inPlace: readonly string[];
+        readonly restarted: readonly string[];
+        readonly added: readonly string[];
+        readonly removed: readonly string[];
+      }
+    | undefined;
 }
 
 /** How long a graceful stop waits for STOP notify scripts. */
@@ -90,6 +110,7 @@ export class Agent {
   private unwireSyncGroups: (() => void) | undefined;
   /** Reloads run one after another. */
   private reloads: Promise<unknown> = Promise.resolve();
+  private lastReload: ReloadRecord | undefined;
   /** Per socket: adverts for a VRID no instance runs (shown with the socket's rejects). */
   private readonly unknownVrid = new Map<string, number>();
   private autoTimer: TimerHandle | undefined;
@@ -135,6 +156,7 @@ export class Agent {
       instances: this.runtimes.map((r) => r.status()),
       sockets: this.socketStatus(),
       ...(this.cloud === undefined ? {} : { cloud: this.cloud.status() }),
+      ...(this.lastReload === undefined ? {} : { reload: this.lastReload }),
     };
   }
 
@@ -160,6 +182,33 @@ export class Agent {
    * fail (interfaces, addresses, sockets) is checked before any instance is touched; if it
    * fails, or the plan refuses, nothing changes and the reason is returned.
    */
+  /** A reload from a file: a file that does not load is a refusal; the outcome goes to status. */
+  async reloadFrom(load: () => Promise<FloatdConfig>): Promise<ReloadPlan> {
+    let plan: ReloadPlan;
+    try {
+      plan = await this.reload(await load());
+    } catch (error) {
+      plan = { ok: false, why: (error as Error).message };
+    }
+    this.lastReload = {
+      seq: (this.lastReload?.seq ?? 0) + 1,
+      at: new Date().toISOString(),
+      ok: plan.ok,
+      ...(plan.ok
+        ? {
+            changes: {
+              kept: plan.kept,
+              inPlace: plan.inPlace.map((i) => i.name),
+              restarted: plan.restarted.map((i) => i.name),
+              added: plan.added.map((i) => i.name),
+              removed: plan.removed,
+            },
+          }
+        : { why: plan.why }),
+    };
+    return plan;
+  }
+
   reload(next: FloatdConfig): Promise<ReloadPlan> {
     const run = this.reloads.then(() => this.applyReload(next));
     this.reloads = run.catch(() => undefined);
