@@ -116,6 +116,18 @@ export class LabHost {
       await sh('ip', ['netns', 'exec', this.ns, 'nft', ...rule.split(/\s+/)]);
   }
 
+  /** Drops incoming VRRP packets of one VRID (the second byte of the VRRP header). */
+  async dropVrid(vrid: number): Promise<void> {
+    await this.clearDrops();
+    const rules = [
+      'add table inet lab',
+      'add chain inet lab in { type filter hook input priority 0; }',
+      `add rule inet lab in meta l4proto vrrp @th,8,8 ${vrid} counter drop`,
+    ];
+    for (const rule of rules)
+      await sh('ip', ['netns', 'exec', this.ns, 'nft', ...rule.split(/\s+/)]);
+  }
+
   async clearDrops(): Promise<void> {
     await sh('ip', ['netns', 'exec', this.ns, 'nft', 'flush', 'ruleset']);
   }

@@ -103,6 +103,11 @@ describe('cloud failover in the lab (unicast, IMDS fakes, EC2 emulator)', () => 
     await a2.waitForState('backup');
     // Several re-check intervals pass with h2 in BACKUP.
     await sleep(2500);
+    // Said first: a claim from h2 means nothing unless h2 stayed BACKUP (a loaded machine can
+    // make it miss h1's adverts and, rightly, take over).
+    expect(a2.transitions().map((t) => `${t.from}->${t.to} (${t.reason})`)).toEqual([
+      'initialize->backup (startup)',
+    ]);
     expect(claimsBy(c.emulator.requests, h2.accessKeyId)).toEqual([]);
 
     await a1.proc.kill('SIGKILL');

@@ -4,7 +4,8 @@
 // no VIP of a or b is removed. Phase 2: b's advert interval changes (b alone restarts: it hands
 // over and takes back), c is removed (its VIP goes); a still never changes state nor loses its
 // VIP, and its tracker (failing, -10) keeps its result. Invalid files are refused.
-import { writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { floatdCommand, PACKAGE_ROOT } from '../../src/agent/cli/self-command.js';
 import type { FloatdAgent } from '../../src/lab/agents.js';
@@ -25,6 +26,7 @@ interface Inst {
   readonly vips: readonly string[];
   readonly intervalMs?: number;
   readonly track?: string;
+  readonly notify?: string;
 }
 
 /** A check that always fails (nothing listens on port 1): a tracks it, at -10. */
@@ -42,6 +44,7 @@ function yaml(instances: readonly Inst[], top = ''): string {
     `    advertInterval: ${i.intervalMs ?? 200}ms`,
     `    vips: [${i.vips.map((v) => `${v}/24`).join(', ')}]`,
     ...(i.track === undefined ? [] : [`    track: [{ tracker: ${i.track} }]`]),
+    ...(i.notify === undefined ? [] : [`    notify: { any: ${i.notify} }`]),
   ];
   return [TRACKERS, top, 'instances:', ...instances.flatMap(one), ''].join('\n');
 }
@@ -125,6 +128,10 @@ describe('reload (SIGHUP)', () => {
       string,
     ];
     const dir = labTempDir();
+    const record = join(dir, 'record.sh');
+    const recorded = join(dir, 'notify-h1.txt');
+    writeFileSync(record, `#!/bin/sh\necho "$@" >> ${recorded}\n`);
+    chmodSync(record, 0o755);
     const a = { name: 'a', vrid: 21, priority: 150, vips: [vipA], track: 'down' };
     const b = { name: 'b', vrid: 22, priority: 150, vips: [vipB] };
     const c = { name: 'c', vrid: 23, priority: 150, vips: [vipC] };
@@ -141,7 +148,8 @@ describe('reload (SIGHUP)', () => {
       const phase1 = await watchAddresses(lab, [h1, h2], async () => {
         expect(await reload(a1, yaml([a, b120]))).toMatchObject({ inPlace: ['b'], kept: ['a'] });
         await sleep(1000);
-        const b2 = { ...b120, vips: [vipB, vipB2] };
+        // b gains a notify hook in place: the first one of this agent.
+        const b2 = { ...b120, vips: [vipB, vipB2], notify: record };
         expect(await reload(a1, yaml([a, b2]))).toMatchObject({ inPlace: ['b'], kept: ['a'] });
         expect(await pollUntil(() => h1.hasAddress(vipB2), 2000)).toBe(true);
         expect(await reload(a1, yaml([a, b2, c]))).toMatchObject({ added: ['c'] });
@@ -169,14 +177,17 @@ describe('reload (SIGHUP)', () => {
       // Invalid files: refused, nothing changes.
       expect(await reload(a1, 'instances: [ {')).toMatchObject({ event: 'reload-refused' });
       // `floatd reload` prints the outcome and fails on a refusal.
-      const statusOff = yaml([a, { ...b120, vips: [vipB, vipB2] }, c], 'status: false');
+      const statusOff = yaml(
+        [a, { ...b120, vips: [vipB, vipB2], notify: record }, c],
+        'status: false',
+      );
       const refused = await reloadCommand(a1, statusOff);
       expect(refused.code, refused.output).toBe(1);
       expect(refused.output).toMatch(/refused, the running configuration stays: status changed/);
 
       // Phase 2: b restarts alone (hands over to h2, takes back by preemption), c goes.
       const t1 = Date.now();
-      const b3 = { ...b120, vips: [vipB, vipB2], intervalMs: 300 };
+      const b3 = { ...b120, vips: [vipB, vipB2], intervalMs: 300, notify: record };
       const phase2 = await watchAddresses(lab, [h1, h2], async () => {
         const applied = await reloadCommand(a1, yaml([a, b3]));
         console.log(`floatd reload printed:\n${applied.output}`);
@@ -206,6 +217,16 @@ describe('reload (SIGHUP)', () => {
         ['a', 'master', 140],
         ['b', 'master', 120],
       ]);
+      // The notify hook added in place ran: STOP when b restarted, then its new transitions.
+      expect(
+        await pollUntil(
+          () => existsSync(recorded) && /INSTANCE b MASTER/.test(readFileSync(recorded, 'utf8')),
+          3000,
+        ),
+      ).toBe(true);
+      expect(readFileSync(recorded, 'utf8')).toMatch(
+        /INSTANCE b STOP 120\n[\s\S]*INSTANCE b BACKUP 120\n[\s\S]*INSTANCE b MASTER 120/,
+      );
       // The tracker kept its result across the reloads: a's tracking changed once, at startup.
       const aTracking = a1.logs().filter((l) => l.event === 'tracking' && l.instance === 'a');
       expect(aTracking.map((l) => l.weightDelta)).toEqual([-10]);

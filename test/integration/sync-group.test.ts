@@ -5,14 +5,14 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { labTempDir, pollUntil, startFloatd } from '../../src/lab/agents.js';
+import { labTempDir, pollUntil, sleep, startFloatd } from '../../src/lab/agents.js';
 import type { LabHost } from '../../src/lab/lab.js';
 import { Lab } from '../../src/lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
 
-let lab: Lab | undefined;
+const labs: Lab[] = [];
 afterAll(async () => {
-  await lab?.destroy();
+  await Promise.all(labs.map((l) => l.destroy()));
 });
 
 function yaml(priority: number, vipA: string, vipB: string, record: string): string {
@@ -45,7 +45,8 @@ async function addDummy(host: LabHost): Promise<void> {
 describe('sync group', () => {
   it('one member in FAULT takes the group with it; both VIPs move together and come back', async (ctx) => {
     requireLab(ctx);
-    lab = await Lab.create({ hosts: 2 });
+    const lab = await Lab.create({ hosts: 2 });
+    labs.push(lab);
     const [h1, h2] = [lab.host(1), lab.host(2)];
     const [vipA, vipB] = [lab.address(101), lab.address(102)];
     const dir = labTempDir();
@@ -85,6 +86,65 @@ describe('sync group', () => {
     expect(readFileSync(lines, 'utf8')).toMatch(
       /GROUP G1 MASTER 0\n[\s\S]*GROUP G1 FAULT 0\n[\s\S]*GROUP G1 MASTER 0/,
     );
+    await Promise.all([a1.proc.kill('SIGTERM'), a2.proc.kill('SIGTERM')]);
+  });
+
+  it('members share MASTER and BACKUP: one alone never takes over; one preempted takes the others out', async (ctx) => {
+    requireLab(ctx);
+    const lab = await Lab.create({ hosts: 2 });
+    labs.push(lab);
+    const [h1, h2] = [lab.host(1), lab.host(2)];
+    const [vipA, vipB] = [lab.address(111), lab.address(112)];
+    const dir = labTempDir();
+    const plain = (pa: number, pb: number, group: boolean): string =>
+      [
+        ...(group ? ['syncGroups:', '  - { name: G1, instances: [a, b] }'] : []),
+        'instances:',
+        ...[
+          ['a', 31, pa, vipA],
+          ['b', 32, pb, vipB],
+        ].flatMap(([name, vrid, priority, vip]) => [
+          `  - { name: ${name}, vrid: ${vrid}, interface: eth0, priority: ${priority},`,
+          `      advertInterval: 200ms, vips: [${vip}/24] }`,
+        ]),
+        '',
+      ].join('\n');
+    const a1 = await startFloatd(h1, plain(150, 150, true), dir);
+    await a1.waitForState('master');
+    let a2 = await startFloatd(h2, plain(100, 100, true), dir);
+    await a2.waitForState('backup');
+    await sleep(1000);
+
+    // VRID 31's adverts no longer reach h2: its a is ready to take over, its b hears h1's b, so
+    // the group stays BACKUP and no VIP is on two hosts.
+    const lostAt = Date.now();
+    await h2.dropVrid(31);
+    expect(
+      await pollUntil(
+        () => a2.logs().some((l) => l.event === 'sync-ready' && l.instance === 'a'),
+        3000,
+      ),
+    ).toBe(true);
+    await sleep(1500);
+    expect(a2.transitions().filter((t) => t.atMs >= lostAt)).toEqual([]);
+    expect([await h2.hasAddress(vipA), await h2.hasAddress(vipB)]).toEqual([false, false]);
+    expect([await h1.hasAddress(vipA), await h1.hasAddress(vipB)]).toEqual([true, true]);
+    await h2.clearDrops();
+    await a2.proc.kill('SIGTERM');
+
+    // h2 now runs a at 200 outside any group: it preempts h1's a, and h1's b follows a out of
+    // MASTER (priority 0), so h2's b takes over too: the group's VIPs stay on one host.
+    const preemptAt = Date.now();
+    a2 = await startFloatd(h2, plain(200, 100, false), dir);
+    expect(
+      await pollUntil(async () => (await h2.hasAddress(vipA)) && (await h2.hasAddress(vipB)), 8000),
+    ).toBe(true);
+    console.log(`sync group: both VIPs on h2 ${Date.now() - preemptAt} ms after h2 started`);
+    const h1b = a1.transitions().filter((t) => t.instance === 'b' && t.atMs >= preemptAt);
+    expect(h1b[0]).toMatchObject({ from: 'master', to: 'backup', reason: 'sync-group' });
+    await sleep(1500);
+    expect([await h1.hasAddress(vipA), await h1.hasAddress(vipB)]).toEqual([false, false]);
+    expect([await h2.hasAddress(vipA), await h2.hasAddress(vipB)]).toEqual([true, true]);
     await Promise.all([a1.proc.kill('SIGTERM'), a2.proc.kill('SIGTERM')]);
   });
 });

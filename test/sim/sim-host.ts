@@ -205,6 +205,7 @@ export class SimHost {
       case 'send-garp':
       case 'cloud-claim':
       case 'cloud-release':
+      case 'sync-ready': // no sync groups in the simulation
         break;
       default: {
         const never: never = action;

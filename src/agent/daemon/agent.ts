@@ -245,7 +245,9 @@ export class Agent {
     const byName = new Map(
       this.runtimes.filter((r) => !leaving.has(r.name)).map((r) => [r.name, r]),
     );
-    for (const instance of plan.inPlace) byName.get(instance.name)?.reconfigure(instance);
+    for (const instance of plan.inPlace) {
+      byName.get(instance.name)?.reconfigure(instance, this.notifier);
+    }
     const started: InstanceRuntime[] = [];
     for (const { instance, iface, primary } of prepared) {
       const runtime = this.createRuntime(instance, iface, primary);
@@ -290,6 +292,9 @@ export class Agent {
     this.tracking.stop();
     this.unwireSyncGroups?.();
     await Promise.all(this.runtimes.map((r) => r.stop()));
+    for (const group of this.config.syncGroups) {
+      this.notifier?.notify('GROUP', group.name, 'STOP', 0, group.notify ?? {});
+    }
     await this.cloud?.stop();
     // STOP scripts (keepalived's notify_stop) get a moment; a hung one does not hold the exit.
     if (this.notifier !== undefined) {

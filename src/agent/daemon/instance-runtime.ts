@@ -75,6 +75,8 @@ export class InstanceRuntime {
   private mode: TransportMode;
   /** The deps' configuration, replaced by a reload that changes only what applies in place. */
   private cfg: InstanceConfig;
+  /** The deps' notifier; a reload that adds the first notify hook brings one. */
+  private notifier: NotifyRunner | undefined;
   private vipByAddress: Map<string, Vip>;
   private readonly peers: ReadonlySet<string>;
   /** Address changes run one after another, so an add and a remove never race. */
@@ -89,10 +91,12 @@ export class InstanceRuntime {
   private groupFault = false;
   private readonly ownFaultListeners = new Set<(fault: boolean) => void>();
   private readonly transitionListeners = new Set<(state: VrrpState, priority: number) => void>();
+  private readonly syncReadyListeners = new Set<() => void>();
 
   constructor(private readonly deps: InstanceDeps) {
     const { config } = deps;
     this.cfg = config;
+    this.notifier = deps.notifier;
     this.mode = deps.mode;
     this.vipByAddress = new Map(config.vips.map((v) => [v.address, v]));
     this.peers = new Set(config.unicast.peers);
@@ -142,9 +146,10 @@ export class InstanceRuntime {
    * VIPs, notify scripts, tracking. The state stays; a MASTER swaps only the changed VIPs.
    * Tracking itself is re-wired by the agent.
    */
-  reconfigure(next: InstanceConfig): void {
+  reconfigure(next: InstanceConfig, notifier: NotifyRunner | undefined): void {
     const before = this.cfg;
     this.cfg = next;
+    this.notifier = notifier;
     if (next.priority !== before.priority) {
       this.deps.logger.info(
         { event: 'priority-reloaded', priority: next.priority },
@@ -201,6 +206,32 @@ export class InstanceRuntime {
   onOwnFaultChange(listener: (fault: boolean) => void): () => void {
     this.ownFaultListeners.add(listener);
     return () => this.ownFaultListeners.delete(listener);
+  }
+
+  /** Sync groups (keepalived's vrrp_sync_group): see the core's 'sync-*' inputs. */
+  setSyncMember(member: boolean): void {
+    this.driver.feed({ type: 'sync-member', member });
+  }
+
+  /** Ready to take over, waiting for the group: see syncMaster(). */
+  get syncReady(): boolean {
+    return this.driver.router.snapshot().syncReady;
+  }
+
+  /** The whole group is MASTER or ready: take over if ready. */
+  syncMaster(): void {
+    this.driver.feed({ type: 'sync-master' });
+  }
+
+  /** Another member left MASTER: leave too. */
+  syncBackup(): void {
+    this.driver.feed({ type: 'sync-backup' });
+  }
+
+  /** Called when the core is ready to take over in a sync group; returns an unsubscribe. */
+  onSyncReady(listener: () => void): () => void {
+    this.syncReadyListeners.add(listener);
+    return () => this.syncReadyListeners.delete(listener);
   }
 
   /** Returns an unsubscribe function. */
@@ -273,7 +304,7 @@ export class InstanceRuntime {
   }
 
   private notifyState(state: NotifyState, priority: number): void {
-    this.deps.notifier?.notify('INSTANCE', this.name, state, priority, this.cfg.notify ?? {});
+    this.notifier?.notify('INSTANCE', this.name, state, priority, this.cfg.notify ?? {});
   }
 
   private quietMs(): number {
@@ -425,6 +456,10 @@ export class InstanceRuntime {
         return;
       case 'cloud-release':
         void this.deps.reconciler?.becomeBackup();
+        return;
+      case 'sync-ready':
+        logger.info({ event: 'sync-ready' }, 'ready to take over: waiting for the sync group');
+        this.syncReadyListeners.forEach((l) => l());
         return;
       case 'advert-dropped':
         this.drop(action.reason, action.src);

@@ -1,7 +1,11 @@
-// Sync groups (keepalived's vrrp_sync_group): instances that share one fate. When a member is in
-// FAULT for a reason of its own (link down, a tracker), every member goes to FAULT, so the VIPs
-// of the group move together; when no member has such a reason left, they all come back. The
-// group's notify hooks run with kind GROUP when every member has reached the same state.
+// Sync groups (keepalived's vrrp_sync_group): instances that share one state, so the VIPs of the
+// group are always on one router.
+// - FAULT: a member in FAULT for a reason of its own (link down, a tracker) takes every member
+//   to FAULT; when no member has such a reason left, they all come back.
+// - MASTER: a member whose Master_Down_Timer ran out is only ready; the group becomes MASTER
+//   when every member is MASTER or ready (as keepalived: prefer BACKUP to a split group).
+// - BACKUP: a member that leaves MASTER (preempted) takes the others out of MASTER with it.
+// The group's notify hooks run with kind GROUP when every member has reached the same state.
 import type { Logger } from 'pino';
 import type { SyncGroupConfig } from '../config/schema.js';
 import type { NotifyRunner } from '../notify/notify-runner.js';
@@ -29,8 +33,11 @@ export function startSyncGroups(
   const byName = new Map(runtimes.map((r) => [r.name, r]));
   const unsubscribers: (() => void)[] = [];
   const grouped = new Set(groups.flatMap((g) => g.instances));
-  // An instance that left every group is no longer held in FAULT by one.
-  for (const runtime of runtimes) if (!grouped.has(runtime.name)) runtime.setGroupFault(false);
+  for (const runtime of runtimes) {
+    runtime.setSyncMember(grouped.has(runtime.name));
+    // An instance that left every group is no longer held in FAULT by one.
+    if (!grouped.has(runtime.name)) runtime.setGroupFault(false);
+  }
   for (const group of groups) {
     const members = group.instances.flatMap((name) => {
       const runtime = byName.get(name);
@@ -45,11 +52,21 @@ export function startSyncGroups(
     const initial = new Set(states.values());
     let groupState: VrrpState | undefined =
       initial.size === 1 && members.length > 0 ? [...initial][0] : undefined;
+    const takeOverIfAllReady = (): void => {
+      if (!members.every((m) => m.state === 'master' || m.syncReady)) return;
+      log.info({ event: 'sync-group-master' }, `sync group ${group.name}: every member ready`);
+      for (const m of members) m.syncMaster();
+    };
     for (const member of members) {
       unsubscribers.push(member.onOwnFaultChange(update));
+      unsubscribers.push(member.onSyncReady(takeOverIfAllReady));
       unsubscribers.push(
         member.onTransition((state) => {
+          const was = states.get(member.name);
           states.set(member.name, state);
+          if (was === 'master' && state === 'backup') {
+            for (const other of members) if (other !== member) other.syncBackup();
+          }
           const all = members.map((m) => states.get(m.name));
           if (all.some((s) => s !== state) || state === groupState) return;
           groupState = state;

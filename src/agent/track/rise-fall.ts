@@ -9,12 +9,13 @@ export class RiseFall {
   private healthNow: TrackerHealth;
   private streak = 0;
 
+  /** `initial`: true (init_fail) starts FAILED; a health carries one over (a reload). */
   constructor(
     private readonly rise: number,
     private readonly fall: number,
-    initFail = false,
+    initial: boolean | TrackerHealth = false,
   ) {
-    this.healthNow = initFail ? 'failed' : 'init';
+    this.healthNow = typeof initial === 'string' ? initial : initial ? 'failed' : 'init';
   }
 
   get health(): TrackerHealth {

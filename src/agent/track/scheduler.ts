@@ -71,8 +71,9 @@ export class TrackerScheduler {
    * Replaces the tracker set (configuration reload). A tracker whose config is deep-equal to
    * its current one keeps its job untouched: state, rise/fall progress, counters and timer. A
    * removed tracker is retired: its timer is cancelled and an in-flight check is aborted and its
-   * result ignored. A new or changed tracker gets a fresh job (initial health, counters zero)
-   * that runs at once if the scheduler is running; a changed tracker's old job is retired.
+   * result ignored. A new or changed tracker gets a fresh job (counters zero) that runs at once
+   * if the scheduler is running; a changed tracker's old job is retired, and its state (health,
+   * file value) carries over to the fresh job, so a reload does not move priorities by itself.
    *
    * No state-change event is emitted for added, replaced or removed trackers, even when the
    * fresh initial health differs from the old one: the caller re-reads state() of every tracker
@@ -89,7 +90,9 @@ export class TrackerScheduler {
         next.set(name, current);
         continue;
       }
-      const job = this.newJob(config);
+      // A changed definition starts from the old one's verdict, not from INIT: until the new
+      // check has spoken, the instances keep their priority (no flap on reload).
+      const job = this.newJob(config, current?.state);
       next.set(name, job);
       fresh.push(job);
       job.logger.info(current === undefined ? 'tracker added' : 'tracker configuration changed');
@@ -119,15 +122,19 @@ export class TrackerScheduler {
     return () => this.listeners.delete(listener);
   }
 
-  private newJob(config: TrackerConfig): Job {
-    const riseFall = new RiseFall(config.rise, config.fall, config.initFail ?? false);
+  private newJob(config: TrackerConfig, carried?: TrackerState): Job {
+    const riseFall = new RiseFall(
+      config.rise,
+      config.fall,
+      carried?.health ?? config.initFail ?? false,
+    );
     const retire = new AbortController();
     return {
       config,
       logger: this.logger.child({ component: 'track', tracker: config.name }),
       riseFall,
       counters: { ok: 0, failed: 0, timeouts: 0 },
-      state: { health: riseFall.health },
+      state: carried ?? { health: riseFall.health },
       timer: undefined,
       lastDetail: undefined,
       retired: false,

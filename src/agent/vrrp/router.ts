@@ -54,6 +54,10 @@ export class VirtualRouter {
   private preemptHoldUntilMs: number | undefined;
   private lastTransition: LastTransition | undefined;
   private lastAdvertSentMs = -Infinity;
+  /** A member of a sync group takes over only with the group's consent. */
+  private syncMember = false;
+  /** Such a member's Master_Down_Timer ran out: the takeover waits for 'sync-master'. */
+  private syncReadyReason: TransitionReason | undefined;
   /** The last priority-0 advert we answered: a leaving master sends one; a flood gets one answer. */
   private lastStopAnswer: { readonly src: string; readonly atMs: number } | undefined;
 
@@ -93,6 +97,7 @@ export class VirtualRouter {
       advertDeadlineMs: this.advertDeadlineMs,
       preemptHoldUntilMs: this.preemptHoldUntilMs,
       lastTransition: this.lastTransition,
+      syncReady: this.syncReadyReason !== undefined,
     };
   }
 
@@ -116,6 +121,17 @@ export class VirtualRouter {
         break;
       case 'vips':
         this.handleVips(input.nowMs, input.vips, out);
+        break;
+      case 'sync-member':
+        this.syncMember = input.member;
+        // Out of the group, a pending takeover needs nobody's consent.
+        if (!input.member) this.syncTakeOver(input.nowMs, out);
+        break;
+      case 'sync-master':
+        this.syncTakeOver(input.nowMs, out);
+        break;
+      case 'sync-backup':
+        this.handleSyncBackup(input.nowMs, out);
         break;
       case 'interface':
         this.interfaceUp = input.up;
@@ -150,7 +166,18 @@ export class VirtualRouter {
       nowMs >= this.masterDownDeadlineMs
     ) {
       // §6.4.2: Master_Down_Timer fired.
-      this.becomeMaster(nowMs, TAKEOVER_REASON[this.downTimerCause], out);
+      const reason = TAKEOVER_REASON[this.downTimerCause];
+      if (!this.syncMember) {
+        this.becomeMaster(nowMs, reason, out);
+        return;
+      }
+      // In a sync group, MASTER only when every member can be (keepalived prefers BACKUP to
+      // a split group): ready, and the group decides. No timer while waiting.
+      this.masterDownDeadlineMs = undefined;
+      if (this.syncReadyReason === undefined) {
+        this.syncReadyReason = reason;
+        out.push({ type: 'sync-ready' });
+      }
     } else if (
       this.state === 'master' &&
       this.advertDeadlineMs !== undefined &&
@@ -179,6 +206,7 @@ export class VirtualRouter {
     const ours = this.effectivePriority;
     if (advert.priority === STOP_PRIORITY) {
       // The master is leaving: the best backup (shortest Skew_Time) takes over first.
+      this.syncReadyReason = undefined;
       this.startDownTimer(nowMs, 'released');
       this.masterAddress = undefined;
       return;
@@ -187,6 +215,8 @@ export class VirtualRouter {
       if (advert.priority >= ours) this.preemptHoldUntilMs = undefined;
       // v3 learns Master_Adver_Interval from the master; v2 checked it equals ours (§7.1).
       if (advert.version === 3) this.masterAdvertIntervalCs = advert.maxAdvertIntervalCs;
+      // A master we must not preempt is alive: a sync member is no longer ready.
+      this.syncReadyReason = undefined;
       this.startDownTimer(nowMs, 'silence');
       this.masterAddress = src;
       return;
@@ -195,6 +225,8 @@ export class VirtualRouter {
     // us and we take over when Master_Down_Timer runs out. We let it run out no later than
     // Skew_Time from now, as after a priority-0 advert: the outcome is the RFC's, but a tracker
     // that lowered the master's priority moves the VIP in Skew_Time, not Master_Down_Interval.
+    // A sync member already ready stays ready: its group decides.
+    if (this.syncReadyReason !== undefined) return;
     const preemptAtMs = nowMs + skewTimeMs(this.config.version, ours, this.masterAdvertIntervalCs);
     if (this.masterDownDeadlineMs === undefined || preemptAtMs < this.masterDownDeadlineMs) {
       this.startDownTimer(nowMs, 'preempt');
@@ -330,6 +362,23 @@ export class VirtualRouter {
     out.push({ type: 'send-garp', vips: next });
   }
 
+  private syncTakeOver(nowMs: number, out: VrrpAction[]): void {
+    const reason = this.syncReadyReason;
+    if (reason === undefined || this.state !== 'backup' || !this.running) return;
+    this.becomeMaster(nowMs, reason, out);
+  }
+
+  /**
+   * Another member of our sync group left MASTER (preempted, or it stopped): the group shares
+   * one state, so we leave too, with a priority-0 advert so our peer in the group on the other
+   * router takes over within Skew_Time (§6.4.3 as on shutdown) rather than Master_Down_Interval.
+   */
+  private handleSyncBackup(nowMs: number, out: VrrpAction[]): void {
+    if (this.state !== 'master' || !this.syncMember) return;
+    out.push({ type: 'send-advert', advert: this.buildAdvert(STOP_PRIORITY) });
+    this.becomeBackup(nowMs, 'sync-group', this.config.advertIntervalCs, out);
+  }
+
   private handleShutdown(nowMs: number, out: VrrpAction[]): void {
     if (!this.running) return;
     this.running = false;
@@ -405,6 +454,7 @@ export class VirtualRouter {
   private enter(to: VrrpState, reason: TransitionReason, nowMs: number, out: VrrpAction[]): void {
     const from = this.state;
     this.state = to;
+    this.syncReadyReason = undefined;
     this.masterDownDeadlineMs = undefined;
     this.advertDeadlineMs = undefined;
     this.preemptHoldUntilMs = undefined;

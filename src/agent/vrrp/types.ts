@@ -52,6 +52,16 @@ export type VrrpInput =
   | { readonly type: 'interface'; readonly nowMs: number; readonly up: boolean }
   /** A new base priority (configuration reload); never to or from 255, the owner's. */
   | { readonly type: 'priority'; readonly nowMs: number; readonly priority: number }
+  /**
+   * Sync group membership (keepalived's vrrp_sync_group): a member becomes MASTER only when
+   * the whole group is ready to ('sync-master'), and leaves MASTER when another member does
+   * ('sync-backup'). Leaving a group with a takeover pending takes over at once.
+   */
+  | { readonly type: 'sync-member'; readonly nowMs: number; readonly member: boolean }
+  /** Every member of our group is MASTER or ready: a ready member takes over now. */
+  | { readonly type: 'sync-master'; readonly nowMs: number }
+  /** Another member of our group left MASTER: so do we (priority 0, as on shutdown). */
+  | { readonly type: 'sync-backup'; readonly nowMs: number }
   /** A new list of virtual addresses (configuration reload), same family, at least one. */
   | { readonly type: 'vips'; readonly nowMs: number; readonly vips: readonly string[] }
   | { readonly type: 'shutdown'; readonly nowMs: number };
@@ -67,6 +77,7 @@ export type TransitionReason =
   | 'preempting' // we outrank a master and Preempt_Mode is on: we took over
   | 'fault' // interface down or a tracker demands FAULT
   | 'fault-cleared'
+  | 'sync-group' // another member of our sync group left MASTER
   | 'shutdown';
 
 /** Why the core dropped a decoded advert (the codec counts malformed ones). Metric label values. */
@@ -102,6 +113,11 @@ export type VrrpAction =
   | { readonly type: 'cloud-claim' }
   /** Stop asserting ownership in the cloud. */
   | { readonly type: 'cloud-release' }
+  /**
+   * A sync-group member's Master_Down_Timer ran out: it is ready to take over and waits for
+   * the group ('sync-master'), keeping its readiness until a master it must not preempt speaks.
+   */
+  | { readonly type: 'sync-ready' }
   | { readonly type: 'advert-dropped'; readonly reason: AdvertDropReason; readonly src: string }
   | { readonly type: 'advert-anomaly'; readonly reason: AdvertAnomaly; readonly src: string };
 
@@ -124,4 +140,6 @@ export interface VirtualRouterSnapshot {
   readonly advertDeadlineMs: number | undefined;
   readonly preemptHoldUntilMs: number | undefined;
   readonly lastTransition: LastTransition | undefined;
+  /** A sync-group member in BACKUP whose takeover waits for the rest of its group. */
+  readonly syncReady: boolean;
 }

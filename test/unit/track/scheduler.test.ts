@@ -275,24 +275,25 @@ describe('TrackerScheduler', () => {
 
       scheduler.update([{ ...chk, initFail: true }]);
       expect(runner.calls).toEqual(['chk', 'chk', 'chk']);
-      expect(scheduler.state('chk')).toEqual({ health: 'failed' }); // initFail, no event
+      // The old verdict carries over (not INIT, not initFail): a reload moves no priority.
+      expect(scheduler.state('chk')).toEqual({ health: 'ok' });
       expect(scheduler.counters().get('chk')).toEqual({ ok: 0, failed: 0, timeouts: 0 });
 
       finish(runner.pending, 'chk', { ok: false }); // the old job's run: ignored
       await settle();
       expect(scheduler.counters().get('chk')).toEqual({ ok: 0, failed: 0, timeouts: 0 });
 
-      finish(runner.pending, 'chk', { ok: true }); // the fresh job: rise 2 from initFail
+      finish(runner.pending, 'chk', { ok: false }); // the fresh job: fall 2 from ok
       await settle();
-      expect(scheduler.counters().get('chk')).toEqual({ ok: 1, failed: 0, timeouts: 0 });
-      expect(scheduler.state('chk')).toEqual({ health: 'failed' });
+      expect(scheduler.counters().get('chk')).toEqual({ ok: 0, failed: 1, timeouts: 0 });
+      expect(scheduler.state('chk')).toEqual({ health: 'ok' });
       expect(changes).toEqual(['chk:ok']);
 
       clock.advance(1000);
       expect(runner.calls).toHaveLength(4); // only the fresh job re-armed
-      finish(runner.pending, 'chk', { ok: true });
+      finish(runner.pending, 'chk', { ok: false });
       await settle();
-      expect(changes).toEqual(['chk:ok', 'chk:ok']);
+      expect(changes).toEqual(['chk:ok', 'chk:failed']);
       expect(clock.pending).toBe(1);
       scheduler.stop();
     });
