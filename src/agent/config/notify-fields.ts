@@ -2,14 +2,23 @@
 // a script path with optional arguments, run without a shell on the matching transition.
 import { z } from 'zod';
 
+import { parseScriptCommand } from '../notify/script-command.js';
 import { durationMs, expected, expectedMapping } from './field-schemas.js';
 
 const MINUTE_MS = 60_000;
 
+/** Split as it will be at run time (keepalived's quoting), so a bad one stops startup. */
 const command = z
   .string({ error: expected('a script: an absolute path, then optional arguments') })
-  .refine((c) => c.trim().startsWith('/'), {
-    error: expected('a script: an absolute path, then optional arguments'),
+  .superRefine((c, ctx) => {
+    try {
+      parseScriptCommand(c);
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a script: an absolute path, then optional arguments (${(error as Error).message})`,
+      });
+    }
   });
 
 export const notifyFields = z.strictObject(

@@ -3,6 +3,7 @@
 // keepalived itself does not wait between transitions (its notify scripts can run concurrently
 // and out of order; keepalived.conf(5) recommends the FIFO for ordering): we serialise per owner.
 import type { Logger } from 'pino';
+import { checkScriptSecurity } from '../track/script-security.js';
 import type { NotifyFifo } from './notify-fifo.js';
 import { formatFifoLine } from './notify-fifo.js';
 import type { ScriptLauncher } from './script-launcher.js';
@@ -144,6 +145,16 @@ export class NotifyRunner {
       this.failedCount += 1;
       log.error({ err: error, hook }, 'notify script not run');
       return;
+    }
+    // keepalived's script security: a root process does not run a script others can change.
+    if ((process.getuid?.() ?? 0) === 0) {
+      try {
+        await checkScriptSecurity(argv[0] as string);
+      } catch (error) {
+        this.failedCount += 1;
+        log.error({ err: error, hook }, `notify script not run: ${(error as Error).message}`);
+        return;
+      }
     }
     this.runCount += 1;
     const startedMs = performance.now();

@@ -3,15 +3,25 @@
 // Per element (keepalived lib/notify.c check_script_secure): unsafe when the owner is not root,
 // or it is group-writable with a non-root group or world-writable, unless it is a directory with
 // the sticky bit (like /tmp).
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ScriptInsecureError } from './errors.js';
 
 const S_ISVTX = 0o1000;
 
-/** Throws ScriptInsecureError naming the first unsafe path element, from the script up to /. */
+/**
+ * Throws ScriptInsecureError naming the first unsafe path element, from the script up to /. Both
+ * the path as written and the path with every symlink resolved are checked: a symlink in a safe
+ * directory must not lead to a script that someone else can replace.
+ */
 export async function checkScriptSecurity(script: string): Promise<void> {
-  let path = script;
+  await checkPath(script, script);
+  const real = await realpath(script);
+  if (real !== script) await checkPath(script, real);
+}
+
+async function checkPath(script: string, start: string): Promise<void> {
+  let path = start;
   for (;;) {
     const info = await stat(path);
     const stickyDir = info.isDirectory() && (info.mode & S_ISVTX) !== 0;

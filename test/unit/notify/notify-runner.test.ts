@@ -10,6 +10,7 @@ import {
   spawnLauncher,
   type NotifyRunnerOptions,
 } from '../../../src/agent/notify/index.js';
+import { requireLab } from '../../lab/require-lab.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'floatd-notify-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -142,7 +143,22 @@ describe('NotifyRunner', () => {
       r.notify('INSTANCE', 'd', 'STOP', 1, {});
     }).not.toThrow();
     await r.drain();
-    expect(r.counters()).toMatchObject({ run: 2, failed: 3, timedOut: 0 });
+    // fail.sh ran and failed; the missing one and the unparsable one were not run.
+    expect(r.counters()).toMatchObject({ run: 1, failed: 3, timedOut: 0 });
+  });
+
+  it('as root, does not run a script others can change (keepalived script security)', async (ctx) => {
+    requireLab(ctx, () => (process.getuid?.() === 0 ? undefined : 'needs root'));
+    const open = script('world-writable.sh', `echo ran > ${join(dir, 'insecure.out')}`);
+    chmodSync(open, 0o777);
+    const safe = script('safe.sh', `echo ran > ${join(dir, 'secure.out')}`);
+    const r = runner();
+    r.notify('INSTANCE', 'a', 'MASTER', 1, { master: open, backup: safe });
+    r.notify('INSTANCE', 'a', 'BACKUP', 1, { master: open, backup: safe });
+    await r.drain();
+    expect(read('insecure.out')).toBe('');
+    expect(read('secure.out')).toBe('ran\n');
+    expect(r.counters()).toMatchObject({ run: 1, failed: 1 });
   });
 });
 
