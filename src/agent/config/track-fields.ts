@@ -60,11 +60,13 @@ const httpTracker = z.strictObject(
         error: expected('an http:// or https:// URL'),
       }),
     expectStatus: intIn(100, 599).default(200),
+    /** false: accept any certificate (a self-signed one on the local service), as curl -k. */
+    tlsVerify: z.boolean({ error: expected('true or false') }).default(true),
     ...timing,
   },
   {
     error: expectedMapping(
-      'a mapping { name, type: http, url, expectStatus, interval, timeout, weight, rise, fall }',
+      'a mapping { name, type: http, url, expectStatus, tlsVerify, interval, timeout, weight, rise, fall }',
     ),
   },
 );

@@ -1,6 +1,9 @@
 // HTTP GET health check via undici: healthy when the status equals `expectStatus`.
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import type { CheckOutcome, HttpTrackerConfig } from './types.js';
+
+/** For tlsVerify: false. One pool for every such tracker: made on first use. */
+let unverified: Agent | undefined;
 
 export async function runHttpCheck(
   config: HttpTrackerConfig,
@@ -9,7 +12,15 @@ export async function runHttpCheck(
   const timeout = AbortSignal.timeout(config.timeoutMs);
   const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
   try {
-    const response = await request(config.url, { method: 'GET', signal: combined });
+    const dispatcher =
+      config.tlsVerify === false
+        ? (unverified ??= new Agent({ connect: { rejectUnauthorized: false } }))
+        : undefined;
+    const response = await request(config.url, {
+      method: 'GET',
+      signal: combined,
+      ...(dispatcher === undefined ? {} : { dispatcher }),
+    });
     await response.body.dump(); // free the connection for the next run
     if (response.statusCode === config.expectStatus) return { ok: true };
     return { ok: false, detail: `status ${response.statusCode}, expected ${config.expectStatus}` };

@@ -27,6 +27,8 @@ export interface HttpTrackerConfig extends TrackerCommon {
   readonly type: 'http';
   readonly url: string;
   readonly expectStatus: number;
+  /** false: any certificate is accepted (https:// to a service with a self-signed one). */
+  readonly tlsVerify?: boolean;
 }
 
 export interface TcpTrackerConfig extends TrackerCommon {

@@ -37,6 +37,7 @@ describe('trackers and track entries', () => {
         type: 'http',
         url: 'http://127.0.0.1/health',
         expectStatus: 200,
+        tlsVerify: true,
         intervalMs: 1000,
         timeoutMs: 300,
         weight: 0,

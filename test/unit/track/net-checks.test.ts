@@ -1,5 +1,10 @@
 // HTTP and TCP checks against real loopback servers: up, down, wrong status, timeout.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHttpCheck } from '../../../src/agent/track/http-check.js';
@@ -9,6 +14,10 @@ import type { HttpTrackerConfig, TcpTrackerConfig } from '../../../src/agent/tra
 const common = { intervalMs: 1000, weight: 0, rise: 1, fall: 1 };
 let http: HttpServer;
 let httpPort: number;
+/** HTTPS with a self-signed certificate (made by openssl for this run). */
+let https: HttpServer;
+let httpsPort: number;
+const certDir = mkdtempSync(join(tmpdir(), 'floatd-tls-'));
 let tcp: Server;
 let tcpPort: number;
 /** A port nothing listens on: bound once, then closed. */
@@ -29,6 +38,30 @@ beforeAll(async () => {
     } else res.writeHead(503).end('down');
   });
   httpPort = await listen(http);
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-keyout',
+      join(certDir, 'key.pem'),
+      '-out',
+      join(certDir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  https = createHttpsServer(
+    { key: readFileSync(join(certDir, 'key.pem')), cert: readFileSync(join(certDir, 'cert.pem')) },
+    (req, res) => res.writeHead(200).end('ok'),
+  );
+  httpsPort = await listen(https);
   tcp = createTcpServer((socket) => socket.end());
   tcpPort = await listen(tcp);
   const probe = createTcpServer();
@@ -39,6 +72,9 @@ beforeAll(async () => {
 afterAll(async () => {
   http.closeAllConnections();
   await new Promise((resolve) => http.close(resolve));
+  https.closeAllConnections();
+  await new Promise((resolve) => https.close(resolve));
+  rmSync(certDir, { recursive: true, force: true });
   await new Promise((resolve) => tcp.close(resolve));
 });
 
@@ -63,6 +99,14 @@ describe('runHttpCheck', () => {
       ok: false,
       detail: 'status 503, expected 200',
     });
+  });
+
+  it('https: a self-signed certificate fails by default and passes with tlsVerify false', async () => {
+    const config = { ...httpConfig('/'), url: `https://127.0.0.1:${httpsPort}/` };
+    const verified = await runHttpCheck(config);
+    expect(verified.ok).toBe(false);
+    expect(verified.detail).toMatch(/self[- ]signed/i);
+    expect(await runHttpCheck({ ...config, tlsVerify: false })).toEqual({ ok: true });
   });
 
   it('fails when nothing listens', async () => {
