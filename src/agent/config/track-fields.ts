@@ -27,6 +27,8 @@ const timing = {
   weight: weight.default(0),
   rise: intIn(1, 255).default(1),
   fall: intIn(1, 255).default(1),
+  /** keepalived's init_fail: start as failed (needs `rise` successes), not as not-yet-known. */
+  initFail: z.boolean({ error: expected('true or false') }).optional(),
 };
 
 const scriptTracker = z.strictObject(
@@ -45,7 +47,7 @@ const scriptTracker = z.strictObject(
   },
   {
     error: expectedMapping(
-      'a mapping { name, type: script, script, args, user, interval, timeout, weight, rise, fall }',
+      'a mapping { name, type: script, script, args, user, interval, timeout, weight, rise, fall, initFail }',
     ),
   },
 );

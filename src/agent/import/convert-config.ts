@@ -59,7 +59,7 @@ function convertGlobals(ctx: ConvertContext, block: ConfNode, globals: Globals):
       case 'enable_script_security':
         ctx.report(
           node,
-          'floatd does not check script ownership; it runs scripts without a shell, as the tracker user',
+          'always on in floatd: a script run as root is refused if it, or a directory above it, is writable by another user',
           'info',
         );
         break;

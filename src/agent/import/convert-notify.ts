@@ -1,5 +1,6 @@
 // notify_master/backup/fault/stop and notify (instances and sync groups) to floatd `notify`.
 import type { ConvertContext } from './convert-context.js';
+import { resolveOnPath } from './resolve-program.js';
 import type { ConfNode } from './parse-config.js';
 
 const NOTIFY_KEYS: Readonly<Record<string, string>> = {
@@ -23,8 +24,20 @@ export function convertNotify(
   if (command === undefined) return true;
   // keepalived.conf(5): "notify_master /path/script [username [groupname]]".
   ctx.extraArgs(node, 1, 'a per-script user and group are');
-  notify[key] = command.trim().replace(/\s+/g, ' ');
-  if (!command.trim().startsWith('/')) {
+  // As written: white space inside quotes is part of an argument.
+  let text = command.trim();
+  const program = /^\S+/.exec(text)?.[0] ?? '';
+  const found = resolveOnPath(program);
+  if (found !== undefined) {
+    ctx.report(
+      node,
+      `"${program}" resolved to ${found} on this host's PATH, as keepalived looks it up: check the path on the target host`,
+      'info',
+    );
+    text = found + text.slice(program.length);
+  }
+  notify[key] = text;
+  if (!text.startsWith('/')) {
     ctx.report(
       node,
       'floatd needs an absolute script path (no shell, no PATH search)',

@@ -1,6 +1,7 @@
 // vrrp_script, track_file (vrrp_track_file) and vrrp_track_process blocks to floatd trackers
 // (keepalived.conf(5) "VRRP script(s)", "Track files", "VRRP track processes").
 import { childrenOf } from './convert-context.js';
+import { resolveOnPath } from './resolve-program.js';
 import type { ConvertContext } from './convert-context.js';
 import { splitCommand } from './lexer.js';
 import type { ConfNode } from './parse-config.js';
@@ -64,7 +65,7 @@ export function convertScript(
         ctx.extraArgs(node, 1, 'a group');
         break;
       case 'init_fail':
-        ctx.report(node, 'not supported: floatd starts a tracker as not yet known, not failed');
+        out.initFail = true;
         break;
       default:
         ctx.unsupported(node);
@@ -74,7 +75,15 @@ export function convertScript(
   const tcp = typeof out.script === 'string' ? BASH_TCP.exec(out.script) : null;
   if (tcp !== null && out.args === undefined)
     return asTcpTracker(ctx, block, out, tcp[1] ?? '', Number(tcp[2]));
-  if (scriptNode !== undefined && !String(out.script).startsWith('/')) {
+  const found = scriptNode === undefined ? undefined : resolveOnPath(String(out.script));
+  if (scriptNode !== undefined && found !== undefined) {
+    ctx.report(
+      scriptNode,
+      `"${String(out.script)}" resolved to ${found} on this host's PATH, as keepalived looks it up: check the path on the target host`,
+      'info',
+    );
+    out.script = found;
+  } else if (scriptNode !== undefined && !String(out.script).startsWith('/')) {
     ctx.report(
       scriptNode,
       `"${String(out.script)}" is not an absolute path: floatd runs scripts without a shell or PATH search; give the full path`,

@@ -203,7 +203,7 @@ describe('vrrp_script, track_file, vrrp_track_process', () => {
         '  init_fail',
         '}',
         'vrrp_script rel {',
-        '  script "killall -0 haproxy"',
+        '  script "no-such-floatd-check -0 haproxy"',
         '  user root',
         '}',
         'track_file tf {',
@@ -231,20 +231,40 @@ describe('vrrp_script, track_file, vrrp_track_process', () => {
         weight: -20,
         rise: 2,
         fall: 3,
+        initFail: true,
         user: 'nobody',
       },
-      { name: 'rel', type: 'script', script: 'killall', args: ['-0', 'haproxy'], user: 'root' },
+      {
+        name: 'rel',
+        type: 'script',
+        script: 'no-such-floatd-check',
+        args: ['-0', 'haproxy'],
+        user: 'root',
+      },
       { name: 'tf', type: 'file', path: '/run/w', weight: 2 },
       { name: 'tp', type: 'process', process: 'nginx', minProcesses: 2, weight: 0 },
     ]);
     expect(at(diagnostics)).toEqual([
       '3 info enable_script_security',
-      '12 unsupported init_fail',
       '15 unsupported script',
       '21 unsupported init_file',
       '27 unsupported delay',
     ]);
-    expect(diagnostics[2]?.path).toBe('trackers[1].script');
+    expect(diagnostics[1]?.path).toBe('trackers[1].script');
+  });
+
+  it('looks a relative script name up on PATH, as keepalived does, and says so', async () => {
+    const { data, diagnostics } = await convert(
+      `vrrp_script rel {\n  script "sh -c true"\n}\n${INSTANCE('  notify_master "sh -c \'a  b\'"')}`,
+    );
+    const [tracker] = data.trackers as { script: string }[];
+    expect(tracker?.script).toMatch(/^\/(usr\/)?s?bin\/sh$/);
+    const notify = (data.instances as { notify: { master: string } }[])[0]?.notify.master;
+    // Resolved, and the white space inside the quotes kept as written.
+    expect(notify).toBe(`${tracker?.script} -c 'a  b'`);
+    expect(diagnostics.filter((d) => /resolved to/.test(d.message)).map((d) => d.severity)).toEqual(
+      ['info', 'info'],
+    );
   });
 });
 
