@@ -3,19 +3,25 @@
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import type { ReloadRecord } from '../daemon/agent.js';
+import { ConfigError } from '../config/load-config.js';
 import { EXIT } from './exit-codes.js';
+import { DEFAULT_CONFIG_PATH } from './run-command.js';
+import { urlFromConfig } from './status-command.js';
 
-export const RELOAD_USAGE = `Usage: floatd reload [--url URL] [--timeout DURATION_MS]
+export const RELOAD_USAGE = `Usage: floatd reload [--url URL | -c FILE] [--timeout MS]
 
 Sends SIGHUP to the running floatd (found through its status endpoint), which re-reads its
 configuration file, then waits for the outcome in its status and prints it. Unchanged
 instances keep their state; a changed priority, VIP list, notify or track is applied in place;
 an instance with other changes restarts alone; added and removed instances start and stop. A
 file that is invalid, or changes what needs a restart, is refused and the running
-configuration stays.
+configuration stays. It needs the agent's status endpoint; with \`status: false\`, send
+SIGHUP to floatd yourself and read its log.
 
 Options:
-  --url URL        the agent's status endpoint (default http://127.0.0.1:9657)
+  --url URL        the agent's status endpoint (default: from FILE's status.listen,
+                   else http://127.0.0.1:9657)
+  -c, --config FILE  the agent's configuration (default ${DEFAULT_CONFIG_PATH}, if readable)
   --timeout MS     how long to wait for the outcome (default 10000)
   -h, --help       this text
 
@@ -57,13 +63,14 @@ function describeOutcome(record: ReloadRecord): string {
 }
 
 export async function runReload(argv: string[], io: Io): Promise<number> {
-  let values: { url?: string; timeout?: string; help?: boolean };
+  let values: { url?: string; config?: string; timeout?: string; help?: boolean };
   let timeoutMs = 10_000;
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         url: { type: 'string' },
+        config: { type: 'string', short: 'c' },
         timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -85,7 +92,16 @@ export async function runReload(argv: string[], io: Io): Promise<number> {
     io.stdout(RELOAD_USAGE);
     return EXIT.ok;
   }
-  const url = values.url ?? 'http://127.0.0.1:9657';
+  let url: string;
+  try {
+    url = values.url ?? (await urlFromConfig(values.config));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`floatd reload: ${error.message}`);
+      return EXIT.config;
+    }
+    throw error;
+  }
   let pid: number;
   let seenSeq: number;
   try {

@@ -1,4 +1,6 @@
 // `floatd status`: the running agent's state as a table, from its /status endpoint.
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { ConfigError, loadConfigFile } from '../config/load-config.js';
@@ -80,16 +82,19 @@ export async function runStatus(argv: string[], io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-async function urlFromConfig(path: string | undefined): Promise<string> {
+async function readable(path: string): Promise<boolean> {
+  return access(path, constants.R_OK).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The status endpoint of the agent running FILE (its status.listen), else the default. */
+export async function urlFromConfig(path: string | undefined): Promise<string> {
   const fallback = 'http://127.0.0.1:9657';
-  let config;
-  try {
-    config = await loadConfigFile(path ?? DEFAULT_CONFIG_PATH);
-  } catch (error) {
-    // No file at the default path: the default endpoint. A file given, or one that is wrong: say so.
-    if (path === undefined && !(error instanceof ConfigError)) return fallback;
-    throw error;
-  }
+  // No file at the default path: the default endpoint. A file given, or one that is wrong: say so.
+  if (path === undefined && !(await readable(DEFAULT_CONFIG_PATH))) return fallback;
+  const config = await loadConfigFile(path ?? DEFAULT_CONFIG_PATH);
   if (config.status === false) return fallback;
   const { host, port } = parseListen(config.status.listen);
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -135,5 +140,14 @@ export function formatStatus(status: AgentStatus): string {
       out.push(`  cloud ${t.name}: ${t.phase}${fenced}${confirmed}`);
     }
   });
+  if (status.trackers !== undefined && status.trackers.length > 0) {
+    out.push('', 'TRACKERS');
+    for (const t of status.trackers) {
+      const value = t.value === undefined ? '' : ` value ${t.value}`;
+      out.push(
+        `  ${t.name} (${t.type}): ${t.health.toUpperCase()}${value}; ${t.ok} ok, ${t.failed} failed (${t.timeouts} timed out)`,
+      );
+    }
+  }
   return out.join('\n');
 }

@@ -9,7 +9,8 @@ import type { IpFamily } from '../vrrp/codec/types.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
 import { NotifyFifo } from '../notify/notify-fifo.js';
 import { NotifyRunner } from '../notify/notify-runner.js';
-import { TrackerMetrics } from '../status/tracker-metrics.js';
+import type { NotifyCounters } from '../notify/types.js';
+import { TrackerMetrics, type TrackerSample } from '../status/tracker-metrics.js';
 import { VrrpMetrics } from '../status/vrrp-metrics.js';
 import { CloudSession, type CloudSessionStatus } from './cloud-session.js';
 import { planReload, type ReloadPlan } from './reload-plan.js';
@@ -66,6 +67,10 @@ export interface AgentStatus {
   }[];
   /** Discovery and startup checks, when an instance has cloud targets. */
   readonly cloud?: CloudSessionStatus | undefined;
+  /** Each tracker some instance uses: its kind, health (and file value) and result counts. */
+  readonly trackers?: readonly TrackerSample[] | undefined;
+  /** Notify scripts run, failed, timed out; FIFO lines written and dropped. */
+  readonly notify?: NotifyCounters | undefined;
   /** The last reload's outcome (`floatd reload` waits for its seq to move). */
   readonly reload?: ReloadRecord | undefined;
 }
@@ -149,6 +154,7 @@ export class Agent {
   }
 
   status(): AgentStatus {
+    const trackers = this.tracking.samples();
     return {
       pid: process.pid,
       time: new Date().toISOString(),
@@ -156,6 +162,8 @@ export class Agent {
       instances: this.runtimes.map((r) => r.status()),
       sockets: this.socketStatus(),
       ...(this.cloud === undefined ? {} : { cloud: this.cloud.status() }),
+      ...(trackers.length === 0 ? {} : { trackers }),
+      ...(this.notifier === undefined ? {} : { notify: this.notifier.counters() }),
       ...(this.lastReload === undefined ? {} : { reload: this.lastReload }),
     };
   }
@@ -278,6 +286,12 @@ export class Agent {
       },
       'configuration reloaded',
     );
+    if (plan.atNextStart.length > 0) {
+      log.warn(
+        { event: 'reload-deferred', settings: plan.atNextStart },
+        `changed ${plan.atNextStart.join(', ')}: applies at the next start of floatd`,
+      );
+    }
     return plan;
   }
 

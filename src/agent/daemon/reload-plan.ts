@@ -12,6 +12,8 @@ import type { FloatdConfig, InstanceConfig } from '../config/schema.js';
 import { OWNER_PRIORITY } from '../vrrp/priority.js';
 
 export interface ReloadChanges {
+  /** Top-level settings that changed but apply only at the next start (logging). */
+  readonly atNextStart: readonly string[];
   readonly kept: readonly string[];
   /** New configurations applied by InstanceRuntime.reconfigure. */
   readonly inPlace: readonly InstanceConfig[];
@@ -34,6 +36,8 @@ export function planReload(running: FloatdConfig, next: FloatdConfig): ReloadPla
   const before = new Map(running.instances.map((i) => [i.name, i]));
   const after = new Set(next.instances.map((i) => i.name));
   const changes = {
+    // The logger is built before the agent; a reload does not rebuild it.
+    atNextStart: isDeepStrictEqual(running.log, next.log) ? [] : ['log'],
     kept: [] as string[],
     inPlace: [] as InstanceConfig[],
     restarted: [] as InstanceConfig[],

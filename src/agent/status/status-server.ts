@@ -35,7 +35,15 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       return;
     }
     if (path === '/status') {
-      const body = JSON.stringify(options.status(), null, 2);
+      // A status that cannot be built is this request's failure, never the agent's.
+      let body: string;
+      try {
+        body = JSON.stringify(options.status(), null, 2);
+      } catch (error) {
+        options.logger.error({ err: error }, 'status failed');
+        res.writeHead(500).end();
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end(body);
       return;
     }

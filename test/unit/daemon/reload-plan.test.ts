@@ -82,6 +82,12 @@ describe('planReload', () => {
     });
   });
 
+  it('applies a changed log section at the next start only, and says so', () => {
+    const plan = planReload(config([A]), config([A], 'log: { level: debug }'));
+    expect(plan.ok && plan.atNextStart).toEqual(['log']);
+    expect(summary(plan)).toEqual({ ...none, kept: ['a'] });
+  });
+
   it('refuses changes to the status, cloud or notifyFifo sections, naming them', () => {
     const plan = planReload(config([A, B]), config([A, B], 'status: false'));
     expect(summary(plan)).toEqual({ why: 'status changed: restart floatd to apply' });
