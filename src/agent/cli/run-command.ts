@@ -95,6 +95,13 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     );
   }
 
+  // A SIGHUP while starting (say, a reload right after a start) must not end the process, which
+  // is Node's default: it is remembered and applied once the agent runs.
+  let hupWhileStarting = false;
+  const earlyHup = (): void => {
+    hupWhileStarting = true;
+  };
+  process.on('SIGHUP', earlyHup);
   let agent: Agent;
   try {
     agent = await Agent.start(config, createHostDeps(logger));
@@ -177,6 +184,8 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     process.on('SIGHUP', () => {
       void reloadFrom(values.config ?? DEFAULT_CONFIG_PATH);
     });
+    process.off('SIGHUP', earlyHup);
+    if (hupWhileStarting) void reloadFrom(values.config ?? DEFAULT_CONFIG_PATH);
     process.on('uncaughtException', (error) => {
       logger.fatal({ err: error }, 'uncaught exception: stopping');
       void agent.stop().finally(() => resolve(EXIT.fatal));

@@ -15,6 +15,7 @@ import { VrrpMetrics } from '../status/vrrp-metrics.js';
 import { CloudSession, type CloudSessionStatus } from './cloud-session.js';
 import { planReload, type ReloadPlan } from './reload-plan.js';
 import { startSyncGroups } from './sync-groups.js';
+import { HeldAddresses } from './held-addresses.js';
 import { Tracking } from './tracking.js';
 import type { InstanceStatus, TransportMode } from './instance-runtime.js';
 import { InstanceRuntime } from './instance-runtime.js';
@@ -124,6 +125,8 @@ export class Agent {
   private cloud: CloudSession | undefined;
   private notifier: NotifyRunner | undefined;
   private readonly tracking: Tracking;
+  /** Shared by every instance: a VIP in two instances stays while either holds it. */
+  private readonly addresses: HeldAddresses;
   private fifo: NotifyFifo | undefined;
   readonly registry: Registry;
   private readonly metrics: VrrpMetrics;
@@ -138,6 +141,7 @@ export class Agent {
       () => this.runtimes.map((r) => r.status()),
       () => this.socketStatus(),
     );
+    this.addresses = new HeldAddresses(deps.addresses);
     this.tracking = new Tracking(deps.links, deps.logger.child({ component: 'track' }));
     new TrackerMetrics(this.registry, () => this.tracking.samples());
   }
@@ -191,49 +195,53 @@ export class Agent {
    * fails, or the plan refuses, nothing changes and the reason is returned.
    */
   /** A reload from a file: a file that does not load is a refusal; the outcome goes to status. */
-  async reloadFrom(load: () => Promise<FloatdConfig>): Promise<ReloadPlan> {
-    let plan: ReloadPlan;
-    try {
-      plan = await this.reload(await load());
-    } catch (error) {
-      plan = { ok: false, why: (error as Error).message };
-    }
-    this.lastReload = {
-      seq: (this.lastReload?.seq ?? 0) + 1,
-      at: new Date().toISOString(),
-      ok: plan.ok,
-      ...(plan.ok
-        ? {
-            changes: {
-              kept: plan.kept,
-              inPlace: plan.inPlace.map((i) => i.name),
-              restarted: plan.restarted.map((i) => i.name),
-              added: plan.added.map((i) => i.name),
-              removed: plan.removed,
-            },
-          }
-        : { why: plan.why }),
-    };
-    return plan;
-  }
-
-  reload(next: FloatdConfig): Promise<ReloadPlan> {
-    const run = this.reloads.then(() => this.applyReload(next));
+  reloadFrom(load: () => Promise<FloatdConfig>): Promise<ReloadPlan> {
+    // The file is read in turn too: two quick SIGHUPs around an edit apply the newer file last.
+    const run = this.reloads.then(async () => {
+      let plan: ReloadPlan;
+      try {
+        plan = await this.applyReload(await load());
+      } catch (error) {
+        plan = { ok: false, why: (error as Error).message };
+      }
+      this.lastReload = {
+        seq: (this.lastReload?.seq ?? 0) + 1,
+        at: new Date().toISOString(),
+        ok: plan.ok,
+        ...(plan.ok
+          ? {
+              changes: {
+                kept: plan.kept,
+                inPlace: plan.inPlace.map((i) => i.name),
+                restarted: plan.restarted.map((i) => i.name),
+                added: plan.added.map((i) => i.name),
+                removed: plan.removed,
+              },
+            }
+          : { why: plan.why }),
+      };
+      return plan;
+    });
     this.reloads = run.catch(() => undefined);
     return run;
   }
 
+  reload(next: FloatdConfig): Promise<ReloadPlan> {
+    return this.reloadFrom(() => Promise.resolve(next));
+  }
+
   private async applyReload(next: FloatdConfig): Promise<ReloadPlan> {
-    if (this.stopping !== undefined) return { ok: false, why: 'floatd is stopping' };
+    const stopping: ReloadPlan = { ok: false, why: 'floatd is stopping' };
+    if (this.stopping !== undefined) return stopping;
     const plan = planReload(this.config, next);
     if (!plan.ok) return plan;
     const fresh = [...plan.restarted, ...plan.added];
     const prepared: { instance: InstanceConfig; iface: InterfaceFacts; primary: string }[] = [];
     try {
       const facts = new Map<string, InterfaceFacts>();
+      // Read again: an instance that (re)starts takes the interface's addresses as they are now.
       for (const name of new Set(fresh.map((i) => i.interface))) {
-        const known = this.interfaces.get(name);
-        facts.set(name, known ?? (await this.readInterface(name)));
+        facts.set(name, await this.readInterface(name));
       }
       for (const instance of fresh) {
         const iface = facts.get(instance.interface) as InterfaceFacts;
@@ -244,7 +252,12 @@ export class Agent {
       for (const [name, iface] of facts) this.interfaces.set(name, iface);
       this.ensureNotifier(next);
     } catch (error) {
+      this.closeUnusedSockets();
       return { ok: false, why: (error as Error).message };
+    }
+    if (this.stopping !== undefined) {
+      this.closeUnusedSockets();
+      return stopping;
     }
 
     const log = this.deps.logger;
@@ -253,9 +266,12 @@ export class Agent {
     const byName = new Map(
       this.runtimes.filter((r) => !leaving.has(r.name)).map((r) => [r.name, r]),
     );
+    // Every instance's new VIPs before any instance's removed ones: a VIP moving between two
+    // MASTER instances never leaves the host.
     for (const instance of plan.inPlace) {
-      byName.get(instance.name)?.reconfigure(instance, this.notifier);
+      byName.get(instance.name)?.reconfigureKeepingVips(instance, this.notifier);
     }
+    for (const instance of plan.inPlace) byName.get(instance.name)?.dropReloadedVips();
     const started: InstanceRuntime[] = [];
     for (const { instance, iface, primary } of prepared) {
       const runtime = this.createRuntime(instance, iface, primary);
@@ -264,13 +280,15 @@ export class Agent {
     }
     this.runtimes = next.instances.map((i) => byName.get(i.name) as InstanceRuntime);
     this.config = next;
+    // The new instances' link state and tracking first, then the groups (which read their own
+    // FAULT), then they start: a member restarted in FAULT never lifts its group's FAULT.
+    for (const runtime of started) {
+      runtime.presetLink(await this.watchLink(runtime.config.interface));
+    }
+    await this.tracking.sync(next.trackers, this.runtimes);
     this.unwireSyncGroups?.();
     this.unwireSyncGroups = startSyncGroups(next.syncGroups, this.runtimes, log, this.notifier);
-    // Tracking before the new instances start: one whose tracker is down starts in FAULT.
-    await this.tracking.sync(next.trackers, this.runtimes);
-    for (const runtime of started) {
-      runtime.start(await this.watchLink(runtime.config.interface));
-    }
+    for (const runtime of started) runtime.start();
     this.closeUnusedSockets();
     if (this.autoTimer === undefined && this.runtimes.some((r) => r.config.mode === 'auto')) {
       this.scheduleAutoCheck();
@@ -303,9 +321,13 @@ export class Agent {
 
   private async stopAll(): Promise<void> {
     this.autoTimer?.cancel();
+    // Priority 0 goes out now; a reload under way then finishes (it starts nothing once it
+    // sees the stop), and whatever it left running stops too (stop() is idempotent).
+    const handedOver = this.runtimes.map((r) => r.stop());
+    await this.reloads;
     this.tracking.stop();
     this.unwireSyncGroups?.();
-    await Promise.all(this.runtimes.map((r) => r.stop()));
+    await Promise.all([...handedOver, ...this.runtimes.map((r) => r.stop())]);
     for (const group of this.config.syncGroups) {
       this.notifier?.notify('GROUP', group.name, 'STOP', 0, group.notify ?? {});
     }
@@ -370,7 +392,8 @@ export class Agent {
     // Before the instances start: the group sees every transition, the first included.
     this.unwireSyncGroups = startSyncGroups(config.syncGroups, this.runtimes, log, this.notifier);
     for (const runtime of this.runtimes) {
-      runtime.start(await this.watchLink(runtime.config.interface));
+      runtime.presetLink(await this.watchLink(runtime.config.interface), true);
+      runtime.start();
     }
     for (const r of this.runtimes) {
       log.info(
@@ -424,7 +447,7 @@ export class Agent {
       config: instance,
       primaryAddress,
       socket: this.sockets.get(socketKey(iface.name, instance.family)) as AdvertSocket,
-      addresses: deps.addresses,
+      addresses: this.addresses,
       announce: deps.announce,
       clock: deps.clock,
       logger: deps.logger.child({

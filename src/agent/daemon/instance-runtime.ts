@@ -23,6 +23,10 @@ export interface InstanceDeps {
   /** Source of our adverts and our identity in ties. */
   readonly primaryAddress: string;
   readonly socket: AdvertSocket;
+  /**
+   * Called in the core's order, at once; changes to one address must apply in call order (the
+   * agent passes HeldAddresses, which also counts holders across instances).
+   */
   readonly addresses: AddressPort;
   readonly announce: AnnouncePort;
   readonly clock: Clock;
@@ -79,7 +83,7 @@ export class InstanceRuntime {
   private notifier: NotifyRunner | undefined;
   private vipByAddress: Map<string, Vip>;
   private readonly peers: ReadonlySet<string>;
-  /** Address changes run one after another, so an add and a remove never race. */
+  /** This instance's address work in order: its GARP follows its add. */
   private ops: Promise<void> = Promise.resolve();
   private readonly warned = new Set<string>();
   private lastMulticastHeardMs: number | undefined;
@@ -87,6 +91,7 @@ export class InstanceRuntime {
   private lowerHeardAtMs: number | undefined;
   private yieldTimer: TimerHandle | undefined;
   private linkUp = true;
+  private stopped: Promise<void> | undefined;
   private tracking: TrackingStatus = { weightDelta: 0, fault: false };
   private groupFault = false;
   private readonly ownFaultListeners = new Set<(fault: boolean) => void>();
@@ -132,12 +137,18 @@ export class InstanceRuntime {
     this.mode = mode;
   }
 
-  start(linkUp: boolean): void {
-    this.linkUp = linkUp;
-    if (!linkUp) {
-      this.driver.feed({ type: 'interface', up: false });
-      this.ownFaultListeners.forEach((l) => l(true));
-    }
+  /**
+   * The link's state before start. `tell`: the sync groups are wired already and hear of a
+   * FAULT of its own (at startup); a reload wires them after and reads it.
+   */
+  presetLink(up: boolean, tell = false): void {
+    this.linkUp = up;
+    if (up) return;
+    this.driver.feed({ type: 'interface', up: false });
+    if (tell) this.ownFaultListeners.forEach((l) => l(true));
+  }
+
+  start(): void {
     this.driver.feed({ type: 'startup' });
   }
 
@@ -146,7 +157,12 @@ export class InstanceRuntime {
    * VIPs, notify scripts, tracking. The state stays; a MASTER swaps only the changed VIPs.
    * Tracking itself is re-wired by the agent.
    */
-  reconfigure(next: InstanceConfig, notifier: NotifyRunner | undefined): void {
+  /**
+   * A reload in two steps (the agent runs step one on every instance, then step two): first
+   * everything but the removal of VIPs, so that a VIP moving to another instance is added there
+   * before it leaves here and never leaves the host.
+   */
+  reconfigureKeepingVips(next: InstanceConfig, notifier: NotifyRunner | undefined): void {
     const before = this.cfg;
     this.cfg = next;
     this.notifier = notifier;
@@ -162,14 +178,22 @@ export class InstanceRuntime {
         { event: 'vips-reloaded', vips: next.vips.map((v) => v.address) },
         'VIPs changed by reload',
       );
-      // Removed VIPs are still looked up while the core's del-vips runs (synchronously).
+      // Old and new together for now: the old ones go in dropReloadedVips().
       this.vipByAddress = new Map([
         ...this.vipByAddress,
         ...next.vips.map((v) => [v.address, v] as const),
       ]);
-      this.driver.feed({ type: 'vips', vips: next.vips.map((v) => v.address) });
-      this.vipByAddress = new Map(next.vips.map((v) => [v.address, v]));
+      this.driver.feed({ type: 'vips', vips: [...this.vipByAddress.keys()] });
     }
+  }
+
+  /** Step two of a reload: the VIPs no longer configured are removed. */
+  dropReloadedVips(): void {
+    const wanted = this.cfg.vips.map((v) => v.address);
+    if (wanted.length === this.vipByAddress.size) return;
+    // Looked up while the core's del-vips runs (synchronously), then forgotten.
+    this.driver.feed({ type: 'vips', vips: wanted });
+    this.vipByAddress = new Map(this.cfg.vips.map((v) => [v.address, v]));
   }
 
   /** What the trackers say (summed weights, FAULT): the core recomputes its priority. */
@@ -276,8 +300,13 @@ export class InstanceRuntime {
     this.driver.feed({ type: 'advert', src: received.src, advert: received.advert });
   }
 
-  /** Graceful stop: priority 0 if MASTER (§6.4.3), VIPs removed; resolves when done. */
-  async stop(): Promise<void> {
+  /** Graceful stop: priority 0 if MASTER (§6.4.3), VIPs removed; resolves when done. Once. */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopOnce();
+    return this.stopped;
+  }
+
+  private async stopOnce(): Promise<void> {
     this.driver.feed({ type: 'shutdown' });
     this.driver.stop();
     this.yieldTimer?.cancel();
@@ -423,19 +452,26 @@ export class InstanceRuntime {
         this.counters.advertsSent++;
         this.deps.metrics?.advertsSent.inc({ instance: this.name });
         return;
+      // Asked now, in the core's order (the agent counts holders of an address at the call and
+      // applies changes to one address in call order); awaited in this instance's queue, so
+      // its GARP follows its add.
       case 'add-vips': {
-        const vips = this.vipsOf(action.vips);
+        const done = settledLater(
+          Promise.all(this.vipsOf(action.vips).map((v) => addresses.add(v))),
+        );
         this.enqueue('adding VIPs', async () => {
-          await Promise.all(vips.map((v) => addresses.add(v)));
+          await done;
           logger.info({ event: 'vips-added', vips: action.vips }, 'VIPs added');
         });
         return;
       }
       case 'del-vips': {
-        const vips = this.vipsOf(action.vips);
         announce.stopped(this.name);
+        const done = settledLater(
+          Promise.all(this.vipsOf(action.vips).map((v) => addresses.remove(v))),
+        );
         this.enqueue('removing VIPs', async () => {
-          await Promise.all(vips.map((v) => addresses.remove(v)));
+          await done;
           logger.info({ event: 'vips-removed', vips: action.vips }, 'VIPs removed');
         });
         return;
@@ -481,4 +517,10 @@ export class InstanceRuntime {
       }
     }
   }
+}
+
+/** A promise awaited later: its rejection is handled there, not reported as unhandled now. */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }

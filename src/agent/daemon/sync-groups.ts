@@ -52,7 +52,11 @@ export function startSyncGroups(
     const initial = new Set(states.values());
     let groupState: VrrpState | undefined =
       initial.size === 1 && members.length > 0 ? [...initial][0] : undefined;
+    // Checked whenever it may have become true: a member got ready, a member became MASTER
+    // (an owner needs nobody's consent), the group was wired (a reload changed it). A ready
+    // member has no timer of its own: a missed check would leave it waiting for good.
     const takeOverIfAllReady = (): void => {
+      if (!members.some((m) => m.syncReady)) return;
       if (!members.every((m) => m.state === 'master' || m.syncReady)) return;
       log.info({ event: 'sync-group-master' }, `sync group ${group.name}: every member ready`);
       for (const m of members) m.syncMaster();
@@ -67,6 +71,7 @@ export function startSyncGroups(
           if (was === 'master' && state === 'backup') {
             for (const other of members) if (other !== member) other.syncBackup();
           }
+          if (state === 'master') takeOverIfAllReady();
           const all = members.map((m) => states.get(m.name));
           if (all.some((s) => s !== state) || state === groupState) return;
           groupState = state;
@@ -83,6 +88,7 @@ export function startSyncGroups(
       );
     }
     update();
+    takeOverIfAllReady();
   }
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }

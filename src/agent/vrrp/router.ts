@@ -308,6 +308,17 @@ export class VirtualRouter {
     // within its Skew_Time instead of at our next Adver_Timer.
     if (this.effectivePriority === before) return;
     if (this.state === 'master') this.sendAdvert(nowMs, this.effectivePriority, out);
+    if (
+      this.state === 'backup' &&
+      this.syncReadyReason !== undefined &&
+      this.downTimerCause === 'preempt' &&
+      this.effectivePriority <= this.preemptOverPriority
+    ) {
+      // A sync member ready to preempt no longer outranks that master: it is a live master
+      // for us again, and the member is no longer ready.
+      this.syncReadyReason = undefined;
+      this.startDownTimer(nowMs, 'silence');
+    }
     if (this.state === 'backup' && this.masterDownDeadlineMs !== undefined) {
       // A preemption stands only while we still outrank that master (§6.4.2 discards only
       // adverts below the local priority); otherwise it is a live master again.

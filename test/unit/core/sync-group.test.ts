@@ -69,3 +69,21 @@ describe('sync-group members in the core', () => {
     expect(plain.snapshot().state).toBe('master');
   });
 });
+
+describe('a ready member whose priority falls', () => {
+  it('is no longer ready once it stops outranking the master it would preempt', () => {
+    const { router } = startRouter({ priority: 100 });
+    router.handle({ type: 'sync-member', nowMs: 0, member: true });
+    receive(router, 1000, PEER, { priority: 90 }); // preempt: Skew_Time, then ready
+    const deadline = router.nextDeadlineMs() ?? 0;
+    expect(types(router.handle({ type: 'timer', nowMs: deadline }))).toEqual(['sync-ready']);
+    router.handle({
+      type: 'tracking',
+      nowMs: deadline + 10,
+      status: { weightDelta: -20, fault: false },
+    });
+    expect(router.snapshot().syncReady).toBe(false);
+    expect(router.nextDeadlineMs()).toBeGreaterThan(deadline + 10);
+    expect(router.handle({ type: 'sync-master', nowMs: deadline + 20 })).toEqual([]);
+  });
+});

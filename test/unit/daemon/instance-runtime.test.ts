@@ -95,7 +95,7 @@ function advertFrom(src: string, priority: number): ReceivedAdvert {
 describe('InstanceRuntime', () => {
   it('becoming MASTER: advert first, then the VIP, and GARP only once the VIP exists', async () => {
     const h = harness(instance(''), 'multicast');
-    h.runtime.start(true);
+    h.runtime.start();
     // Master_Down_Interval for priority 150 at 10 cs: 358.6 ms; stop before the next advert.
     h.clock.runUntil(400, () => undefined);
     await flush();
@@ -114,7 +114,7 @@ describe('InstanceRuntime', () => {
 
   it('graceful stop of a MASTER: priority 0, announcements stopped, VIP removed', async () => {
     const h = harness(instance(''), 'multicast');
-    h.runtime.start(true);
+    h.runtime.start();
     h.clock.runUntil(400, () => undefined);
     await flush();
     h.releaseAdd();
@@ -124,8 +124,8 @@ describe('InstanceRuntime', () => {
     expect(h.events).toEqual([
       'send prio 0 from 10.99.0.1 to 224.0.0.18',
       'stop-announce web',
-      'stop-announce web',
       'remove 10.99.0.100',
+      'stop-announce web',
     ]);
   });
 
@@ -134,7 +134,7 @@ describe('InstanceRuntime', () => {
       instance('    mode: unicast\n    unicast: { peers: [10.99.0.2, 10.99.0.3] }\n'),
       'unicast',
     );
-    h.runtime.start(true);
+    h.runtime.start();
     h.runtime.receive(advertFrom('10.99.0.9', 200));
     expect(h.runtime.status().counters.dropped).toEqual({ 'not-a-peer': 1 });
     expect(h.runtime.status().masterAddress).toBeUndefined();
@@ -153,7 +153,7 @@ describe('InstanceRuntime', () => {
       ),
       'unicast',
     );
-    h.runtime.start(true);
+    h.runtime.start();
     h.runtime.receive(advertFrom('10.99.0.9', 200));
     expect(h.runtime.status().counters.dropped).toEqual({});
     expect(h.runtime.status().masterAddress).toBe('10.99.0.9');

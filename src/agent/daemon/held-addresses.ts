@@ -1,0 +1,49 @@
+// VIPs held by instances, counted per address and device: an address leaves the device only
+// when the last instance that holds it lets go. Two instances may carry the same VIP (or a
+// reload may move one from an instance to another while both are MASTER): without the count,
+// one instance's removal would take the address from under the other. Changes to one address
+// run one after another, so an add never overtakes a remove of the same address.
+import type { AddressPort, Vip } from './ports.js';
+
+export class HeldAddresses implements AddressPort {
+  private readonly holders = new Map<string, number>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly inner: AddressPort) {}
+
+  add(vip: Vip): Promise<void> {
+    const key = keyOf(vip);
+    this.holders.set(key, (this.holders.get(key) ?? 0) + 1);
+    return this.inOrder(key, () => this.inner.add(vip));
+  }
+
+  remove(vip: Vip): Promise<void> {
+    const key = keyOf(vip);
+    const held = (this.holders.get(key) ?? 0) - 1;
+    if (held > 0) {
+      this.holders.set(key, held);
+      return Promise.resolve();
+    }
+    this.holders.delete(key);
+    return this.inOrder(key, () => this.inner.remove(vip));
+  }
+
+  removeLeftovers(vips: readonly Vip[]): Promise<Vip[]> {
+    return this.inner.removeLeftovers(vips);
+  }
+
+  private inOrder(key: string, op: () => Promise<void>): Promise<void> {
+    const run = (this.queues.get(key) ?? Promise.resolve()).then(op, op);
+    const settled = run.catch(() => undefined);
+    this.queues.set(key, settled);
+    // The map holds only pending work: the last one out removes its entry.
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
+    return run;
+  }
+}
+
+function keyOf(vip: Vip): string {
+  return `${vip.address}%${vip.device}`;
+}
