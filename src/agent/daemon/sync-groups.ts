@@ -11,7 +11,27 @@ import type { SyncGroupConfig } from '../config/schema.js';
 import type { NotifyRunner } from '../notify/notify-runner.js';
 import type { NotifyState } from '../notify/types.js';
 import type { VrrpState } from '../vrrp/types.js';
-import type { InstanceRuntime } from './instance-runtime.js';
+
+/**
+ * What a group needs of a member (an InstanceRuntime; the simulation has its own): its state
+ * and readiness, its own FAULT, and the core's sync inputs.
+ */
+export interface SyncMember {
+  readonly name: string;
+  readonly state: VrrpState;
+  /** Its Master_Down_Timer ran out; it waits for the group. */
+  readonly syncReady: boolean;
+  /** FAULT for a reason of its own (link, tracker), not the group's. */
+  readonly ownFault: boolean;
+  setGroupFault(fault: boolean): void;
+  setSyncMember(member: boolean): void;
+  syncMaster(): void;
+  syncBackup(): void;
+  /** Each returns an unsubscribe function. */
+  onOwnFaultChange(listener: (fault: boolean) => void): () => void;
+  onSyncReady(listener: () => void): () => void;
+  onTransition(listener: (state: VrrpState, priority: number) => void): () => void;
+}
 
 const NOTIFY_STATE: Partial<Record<VrrpState, NotifyState>> = {
   master: 'MASTER',
@@ -26,7 +46,7 @@ const NOTIFY_STATE: Partial<Record<VrrpState, NotifyState>> = {
  */
 export function startSyncGroups(
   groups: readonly SyncGroupConfig[],
-  runtimes: readonly InstanceRuntime[],
+  runtimes: readonly SyncMember[],
   logger: Logger,
   notifier: NotifyRunner | undefined,
 ): () => void {
