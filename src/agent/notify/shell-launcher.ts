@@ -112,7 +112,13 @@ export class ShellLauncher {
     if (entry.timeout.expired) entry.resolve({ kind: 'timed-out' });
     // setsid(1) exits 126/127 when it cannot exec the program (util-linux EX_EXEC_*).
     else if (status === 126 || status === 127) {
-      entry.resolve({ kind: 'not-started', error: new Error(`cannot execute (status ${status})`) });
+      // The script itself may exit so too: the message says both.
+      entry.resolve({
+        kind: 'not-started',
+        error: new Error(
+          `status ${status}: the program could not be executed (or it exited with ${status} itself)`,
+        ),
+      });
     } else entry.resolve({ kind: 'exited', status });
   }
 
