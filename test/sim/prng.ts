@@ -61,4 +61,13 @@ export class Prng {
     }
     return out;
   }
+
+  /**
+   * A generator of its own, seeded from this one's state without drawing from it: a feature
+   * added to the plan draws from a fork, so the seeds that do not use it replay as before.
+   */
+  fork(stream: number): Prng {
+    const mixed = this.a ^ this.b ^ this.c ^ this.d ^ Math.imul(stream, 0x9e3779b9);
+    return new Prng(mixed >>> 0);
+  }
 }

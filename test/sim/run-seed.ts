@@ -2,9 +2,16 @@
 // invariants after every step. The seed alone decides everything, so it replays exactly.
 import { skewTimeMs } from '../../src/agent/vrrp/intervals.js';
 import type { InvariantId, Violation } from './invariants.js';
-import { checkSettledComponent, checkVipsFollowState, liveComponents } from './invariants.js';
+import {
+  checkSettledComponent,
+  checkSettledGroup,
+  checkVipsFollowState,
+  groupRankingCrossed,
+  liveComponents,
+} from './invariants.js';
 import { Prng } from './prng.js';
 import type { ScenarioLimits, VridPlan } from './scenario.js';
+import type { SyncGroupPlan } from './scenario-groups.js';
 import { planScenario } from './scenario.js';
 import { SimClock } from './sim-clock.js';
 import type { TransitionRecord } from './sim-host.js';
@@ -70,9 +77,14 @@ export function runSeed(options: SeedOptions): SeedResult {
     if (options.trace) trace.push(`${clock.nowMs().toFixed(3).padStart(12)} ms  ${line}`);
   };
 
-  // Per (host, vrid): MASTER exits since the current fault event, and MASTER at any time in the
-  // current quiet window.
+  const groupOf = (vrid: number): SyncGroupPlan | undefined =>
+    plan.syncGroups.find((g) => g.vrids.includes(vrid));
+  // Per (host, vrid), or (host, group) for a grouped VRID: MASTER exits since the current fault
+  // event, and MASTER at any time in the current quiet window.
   const masterExits = new Map<string, number>();
+  // A group leaves MASTER as one: its members leave in one cascade (sync-groups.ts), at one
+  // simulated instant; that is one exit of the group, not one flap per member.
+  const lastGroupExitMs = new Map<string, number>();
   const wasMaster = new Map<number, Set<string>>();
   let transitions = 0;
   const seen = new Set<string>();
@@ -91,13 +103,21 @@ export function runSeed(options: SeedOptions): SeedResult {
       log(`${r.host} vrid ${r.vrid}: ${r.from} -> ${r.to} (${r.reason}, prio ${r.priority})`);
       if (r.to === 'master') wasMaster.get(r.vrid)?.add(r.host);
       if (r.from === 'master') {
-        const key = `${r.host}/${r.vrid}`;
+        const group = groupOf(r.vrid);
+        const key = `${r.host}/${group?.name ?? r.vrid}`;
+        if (group !== undefined && lastGroupExitMs.get(key) === r.atMs) return;
+        lastGroupExitMs.set(key, r.atMs);
+        // Weights that cross the group's ranking make a second election legitimate (see
+        // groupRankingCrossed): that exit is not a flap of ours.
+        if (group !== undefined && groupRankingCrossed(liveWith(r.host, group), group, addressOf)) {
+          return;
+        }
         const exits = (masterExits.get(key) ?? 0) + 1;
         masterExits.set(key, exits);
         if (flapCounting && exits > 1) {
           violate(
             'c-no-flap',
-            `${r.host} vrid ${r.vrid} left MASTER ${exits} times in one fault event`,
+            `${r.host} ${group === undefined ? 'vrid' : `group ${group.name} (vrid)`} ${r.vrid} left MASTER ${exits} times in one fault event`,
           );
         }
       }
@@ -109,11 +129,28 @@ export function runSeed(options: SeedOptions): SeedResult {
   };
 
   const hosts = plan.hosts.map(
-    (h) => new SimHost(h.id, h.ipv4, h.ipv6, h.configs, clock, network, observer, options.sabotage),
+    (h) =>
+      new SimHost(
+        h.id,
+        h.ipv4,
+        h.ipv6,
+        h.configs,
+        clock,
+        network,
+        observer,
+        options.sabotage,
+        h.syncGroups,
+      ),
   );
   const hostById = new Map(hosts.map((h) => [h.id, h]));
   const addressOf = (vrid: number) => (host: SimHost) =>
     host.router(vrid)?.config.primaryAddress ?? host.ipv4;
+  /** The live hosts of a group that can hear this one (itself included). */
+  const liveWith = (hostId: string, group: SyncGroupPlan): SimHost[] => {
+    const first = plan.vrids.find((v) => v.vrid === group.vrids[0]);
+    if (first === undefined) return [];
+    return liveComponents(hosts, network, first).find((c) => c.some((h) => h.id === hostId)) ?? [];
+  };
 
   for (const v of plan.vrids) {
     log(
@@ -126,6 +163,9 @@ export function runSeed(options: SeedOptions): SeedResult {
           })
           .join(', '),
     );
+  }
+  for (const g of plan.syncGroups) {
+    log(`sync group ${g.name}: vrids ${g.vrids.join(' ')} on ${g.members.join(' ')}`);
   }
   log(
     `chaos: loss ${(plan.chaos.lossRate * 100).toFixed(1)}%, delay up to ${plan.chaos.delayMaxMs.toFixed(1)} ms, dup ${(plan.chaos.duplicateRate * 100).toFixed(1)}%, corrupt ${(plan.chaos.corruptRate * 100).toFixed(1)}%`,
@@ -142,7 +182,19 @@ export function runSeed(options: SeedOptions): SeedResult {
           v.vrid,
           wasMaster.get(v.vrid) ?? new Set(),
           addressOf(v.vrid),
+          groupOf(v.vrid) !== undefined,
         )) {
+          const [id, message] = p.split('|') as [InvariantId, string];
+          violate(id, message);
+        }
+      }
+    }
+    for (const g of plan.syncGroups) {
+      const first = plan.vrids.find((v) => v.vrid === g.vrids[0]);
+      if (first === undefined) continue;
+      for (const component of liveComponents(hosts, network, first)) {
+        const was = (vrid: number): ReadonlySet<string> => wasMaster.get(vrid) ?? new Set();
+        for (const p of checkSettledGroup(component, g, was, addressOf)) {
           const [id, message] = p.split('|') as [InvariantId, string];
           violate(id, message);
         }
@@ -192,6 +244,7 @@ export function runSeed(options: SeedOptions): SeedResult {
     const kind = prng.pick(EVENT_KINDS);
     const disturbed = kind === 'none' || prng.chance(0.5);
     masterExits.clear();
+    lastGroupExitMs.clear();
     flapCounting = !disturbed; // loss makes a backup miss adverts: a takeover then is the protocol's
     applyEvent(kind, disturbed);
     if (disturbed) {
@@ -200,6 +253,7 @@ export function runSeed(options: SeedOptions): SeedResult {
       log(`-- chaos for ${lengthMs.toFixed(0)} ms`);
       clock.runUntil(clock.nowMs() + lengthMs, afterEachStep);
       masterExits.clear();
+      lastGroupExitMs.clear();
       flapCounting = true;
     }
     quietWindow();
@@ -290,19 +344,27 @@ export function runSeed(options: SeedOptions): SeedResult {
   }
 
   // (d): after a graceful stop of a MASTER on a quiet link, some backup takes over within its
-  // Skew_Time plus one advert interval (RFC 5798 §6.4.2, priority-0 advert).
+  // Skew_Time plus one advert interval (RFC 5798 §6.4.2, priority-0 advert). A grouped VRID
+  // waits for its whole group: a host takes over when its slowest member is ready, so the
+  // deadline is the smallest over hosts of their largest Skew_Time in the group.
   function scheduleHandoverCheck(stopped: SimHost, v: VridPlan): void {
     const atMs = clock.nowMs();
     const component = liveComponents(hosts, network, v).find((c) =>
       c.some((h) => network.reachable(h.id, stopped.id)),
     );
     if (component === undefined || component.length === 0) return;
-    const skews = component.map((h) => {
-      const snap = h.router(v.vrid)?.snapshot();
-      const version = h.router(v.vrid)?.config.version ?? 3;
+    const group = groupOf(v.vrid);
+    const vrids = group?.vrids ?? [v.vrid];
+    const skewOf = (h: SimHost, vrid: number): number => {
+      const snap = h.router(vrid)?.snapshot();
+      const version = h.router(vrid)?.config.version ?? 3;
       return skewTimeMs(version, snap?.effectivePriority ?? 1, snap?.masterAdvertIntervalCs ?? 100);
-    });
-    const deadlineMs = atMs + Math.min(...skews) + v.maxIntervalMs + 1;
+    };
+    const skews = component.map((h) => Math.max(...vrids.map((vrid) => skewOf(h, vrid))));
+    const intervalMs = Math.max(
+      ...plan.vrids.filter((p) => vrids.includes(p.vrid)).map((p) => p.maxIntervalMs),
+    );
+    const deadlineMs = atMs + Math.min(...skews) + intervalMs + 1;
     clock.setTimer(deadlineMs, () => {
       const live = component.filter((h) => h.life === 'running' && network.isLinkUp(h.id));
       if (live.length === 0) return;

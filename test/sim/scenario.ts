@@ -1,6 +1,9 @@
 // A seed becomes a world: hosts, virtual routers, link chaos; all drawn from one PRNG.
+import type { SyncGroupConfig } from '../../src/agent/config/schema.js';
 import type { VirtualRouterConfig } from '../../src/agent/vrrp/types.js';
 import type { Prng } from './prng.js';
+import type { SyncGroupPlan } from './scenario-groups.js';
+import { planSyncGroups } from './scenario-groups.js';
 import type { LinkConditions } from './sim-network.js';
 
 export interface HostPlan {
@@ -8,6 +11,8 @@ export interface HostPlan {
   readonly ipv4: string;
   readonly ipv6: string;
   readonly configs: VirtualRouterConfig[];
+  /** As in the daemon's configuration: the instance names are memberName(vrid). */
+  readonly syncGroups: SyncGroupConfig[];
 }
 
 export interface VridPlan {
@@ -24,17 +29,27 @@ export interface ScenarioPlan {
   /** The link while a fault episode lasts; the loss rate is drawn once per seed. */
   readonly chaos: LinkConditions;
   readonly episodes: number;
+  readonly syncGroups: readonly SyncGroupPlan[];
 }
 
 export interface ScenarioLimits {
   readonly maxLossRate: number;
 }
 
+/** Names planSyncGroups' generator (any constant; changing it changes the grouped seeds). */
+const SYNC_GROUP_STREAM = 1;
+
 export function planScenario(prng: Prng, limits: ScenarioLimits): ScenarioPlan {
   const hostCount = prng.int(2, 5);
   const hosts: HostPlan[] = [];
   for (let i = 1; i <= hostCount; i++) {
-    hosts.push({ id: `h${i}`, ipv4: `10.99.0.${i}`, ipv6: `fe80::${i}`, configs: [] });
+    hosts.push({
+      id: `h${i}`,
+      ipv4: `10.99.0.${i}`,
+      ipv6: `fe80::${i}`,
+      configs: [],
+      syncGroups: [],
+    });
   }
   const vridNumbers = prng
     .shuffle(Array.from({ length: 255 }, (_, i) => i + 1))
@@ -48,7 +63,10 @@ export function planScenario(prng: Prng, limits: ScenarioLimits): ScenarioPlan {
     corruptRate: prng.range(0, 0.02),
     reorder: true,
   };
-  return { hosts, vrids, chaos, episodes: prng.int(3, 7) };
+  const episodes = prng.int(3, 7);
+  // Last, and from a fork: the draws above and the run's own are those of the seed before groups.
+  const syncGroups = planSyncGroups(prng.fork(SYNC_GROUP_STREAM), hosts, vrids);
+  return { hosts, vrids, chaos, episodes, syncGroups };
 }
 
 function planVrid(prng: Prng, vrid: number, hosts: HostPlan[]): VridPlan {

@@ -1,5 +1,8 @@
 // A simulated host: one interface, one or more virtual routers, each run by the real driver over
 // the real codec. Frames out are encoded; frames in are decoded and demultiplexed by VRID.
+import pino from 'pino';
+import type { SyncGroupConfig } from '../../src/agent/config/schema.js';
+import { startSyncGroups } from '../../src/agent/daemon/sync-groups.js';
 import { InstanceDriver } from '../../src/agent/instance-driver.js';
 import {
   decodeIpv4Packet,
@@ -11,7 +14,11 @@ import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../../src/agent/vrrp/codec
 import { VirtualRouter } from '../../src/agent/vrrp/router.js';
 import type { VirtualRouterConfig, VrrpAction, VrrpState } from '../../src/agent/vrrp/types.js';
 import type { SimClock } from './sim-clock.js';
+import { memberName, SimMember } from './sim-member.js';
 import type { SimFrame, SimNetwork } from './sim-network.js';
+
+/** The sync groups' log: silent, the trace shows their effect as transitions. */
+const SILENT_LOGGER = pino({ level: 'silent' });
 
 export interface TransitionRecord {
   readonly atMs: number;
@@ -31,6 +38,8 @@ export interface HostObserver {
 interface Instance {
   readonly config: VirtualRouterConfig;
   driver: InstanceDriver;
+  /** Link and tracking go through it, as through the daemon's InstanceRuntime. */
+  member: SimMember;
   vipsHeld: boolean;
 }
 
@@ -40,14 +49,17 @@ export type HostLife = 'running' | 'crashed' | 'stopped';
  * Deliberate defects, to show that the invariants catch them (a checker that cannot fail proves
  * nothing): 'deaf' hears no advert at all; 'ignore-release' ignores priority-0 adverts;
  * 'sticky-vips' never removes VIPs; 'ignore-preempt' runs its routers without the preemption
- * the plan gave them; 'deaf-bursts' hears nothing every other 5 s.
+ * the plan gave them; 'deaf-bursts' hears nothing every other 5 s; 'no-group-cascade': a sync
+ * group member stays MASTER when another member of its group leaves MASTER.
  */
-export type Sabotage = 'deaf' | 'ignore-release' | 'sticky-vips' | 'ignore-preempt' | 'deaf-bursts';
+export type Sabotage =
+  'deaf' | 'ignore-release' | 'sticky-vips' | 'ignore-preempt' | 'deaf-bursts' | 'no-group-cascade';
 
 export class SimHost {
   life: HostLife = 'stopped';
   private readonly instances = new Map<number, Instance>();
   private weightDelta = new Map<number, number>();
+  private unwireSyncGroups: (() => void) | undefined;
 
   constructor(
     readonly id: string,
@@ -58,38 +70,51 @@ export class SimHost {
     private readonly network: SimNetwork,
     private readonly observer: HostObserver,
     private readonly sabotage?: Sabotage,
+    private readonly syncGroups: readonly SyncGroupConfig[] = [],
   ) {
     network.attach(id, (frame) => this.receive(frame));
   }
 
-  /** Start (or restart after a crash or stop) with fresh cores, as a new process would. */
+  /**
+   * Start (or restart after a crash or stop) with fresh cores, as a new process would: the sync
+   * groups are wired before the link state and startup, in the daemon's order (agent.ts).
+   */
   start(): void {
+    this.unwire();
     for (const old of this.instances.values()) old.driver.stop();
     this.instances.clear();
     this.life = 'running';
     for (const config of this.configs) {
+      const coreConfig =
+        this.sabotage === 'ignore-preempt' ? { ...config, preempt: false } : config;
       const instance: Instance = {
         config,
         vipsHeld: false,
         driver: undefined as unknown as InstanceDriver,
+        member: undefined as unknown as SimMember,
       };
-      const coreConfig =
-        this.sabotage === 'ignore-preempt' ? { ...config, preempt: false } : config;
       instance.driver = new InstanceDriver(new VirtualRouter(coreConfig), this.clock, (action) =>
         this.execute(instance, action),
       );
+      instance.member = new SimMember(memberName(config.vrid), instance.driver, {
+        ignoreSyncBackup: this.sabotage === 'no-group-cascade',
+      });
       this.instances.set(config.vrid, instance);
-      const weight = this.weightDelta.get(config.vrid) ?? 0;
-      if (weight !== 0)
-        instance.driver.feed({ type: 'tracking', status: { weightDelta: weight, fault: false } });
-      if (!this.network.isLinkUp(this.id)) instance.driver.feed({ type: 'interface', up: false });
-      instance.driver.feed({ type: 'startup' });
+      instance.member.setWeight(this.weightDelta.get(config.vrid) ?? 0);
     }
+    if (this.syncGroups.length > 0) {
+      const members = [...this.instances.values()].map((i) => i.member);
+      this.unwireSyncGroups = startSyncGroups(this.syncGroups, members, SILENT_LOGGER, undefined);
+    }
+    const linkUp = this.network.isLinkUp(this.id);
+    for (const instance of this.instances.values()) instance.member.presetLink(linkUp);
+    for (const instance of this.instances.values()) instance.driver.feed({ type: 'startup' });
   }
 
   /** SIGKILL: no goodbye; the VIPs stay on a dead host, which nobody can reach any more. */
   crash(): void {
     this.life = 'crashed';
+    this.unwire();
     for (const instance of this.instances.values()) instance.driver.stop();
   }
 
@@ -99,20 +124,27 @@ export class SimHost {
       instance.driver.feed({ type: 'shutdown' });
       instance.driver.stop();
     }
+    // After the shutdown, as the daemon's stopAll: the groups see their members leave.
+    this.unwire();
     this.life = 'stopped';
   }
 
   setInterface(up: boolean): void {
     this.network.setLink(this.id, up);
     if (this.life !== 'running') return;
-    for (const instance of this.instances.values()) instance.driver.feed({ type: 'interface', up });
+    for (const instance of this.instances.values()) instance.member.setLink(up);
   }
 
   setWeight(vrid: number, weightDelta: number): void {
     this.weightDelta.set(vrid, weightDelta);
     const instance = this.instances.get(vrid);
     if (this.life !== 'running' || instance === undefined) return;
-    instance.driver.feed({ type: 'tracking', status: { weightDelta, fault: false } });
+    instance.member.setWeight(weightDelta);
+  }
+
+  private unwire(): void {
+    this.unwireSyncGroups?.();
+    this.unwireSyncGroups = undefined;
   }
 
   /** The configuration the scenario planned (what the router should be running). */
@@ -186,6 +218,7 @@ export class SimHost {
         if (this.sabotage !== 'sticky-vips') instance.vipsHeld = false;
         break;
       case 'transition':
+        // Recorded before the group reacts, so a cascade shows after its cause in the trace.
         this.observer.transition({
           atMs: action.nowMs,
           host: this.id,
@@ -195,6 +228,7 @@ export class SimHost {
           reason: action.reason,
           priority: action.priority,
         });
+        instance.member.noticeAction(action);
         break;
       case 'advert-dropped':
         this.observer.drop(this.id, action.reason);
@@ -202,10 +236,12 @@ export class SimHost {
       case 'advert-anomaly':
         this.observer.drop(this.id, `anomaly:${action.reason}`);
         break;
+      case 'sync-ready':
+        instance.member.noticeAction(action);
+        break;
       case 'send-garp':
       case 'cloud-claim':
       case 'cloud-release':
-      case 'sync-ready': // no sync groups in the simulation
         break;
       default: {
         const never: never = action;

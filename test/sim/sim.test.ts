@@ -36,6 +36,7 @@ describe('VRRP simulation', () => {
     ['sticky-vips', 'e-vips-follow-state'],
     ['ignore-preempt', 'b-right-master'],
     ['deaf-bursts', 'c-no-flap'],
+    ['no-group-cascade', 'f-group-together'],
   ] as const)('catches a defect: %s -> %s', (sabotage, invariant) => {
     const caught = new Set<string>();
     for (let seed = 1; seed <= 200 && !caught.has(invariant); seed++) {
