@@ -1,5 +1,6 @@
 // `floatd run -c FILE`: load the configuration, start the agent, stop gracefully on a signal.
 import { parseArgs } from 'node:util';
+import { configWarnings } from '../config/config-warnings.js';
 import { ConfigError, loadConfigFile } from '../config/load-config.js';
 import type { FloatdConfig } from '../config/schema.js';
 import { Agent, StartupError } from '../daemon/agent.js';
@@ -102,6 +103,7 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     hupWhileStarting = true;
   };
   process.on('SIGHUP', earlyHup);
+  for (const warning of configWarnings(config)) logger.warn({ event: 'config-warning' }, warning);
   let agent: Agent;
   try {
     agent = await Agent.start(config, createHostDeps(logger));

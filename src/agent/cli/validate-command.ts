@@ -1,6 +1,7 @@
 // `floatd validate -c FILE`: check a config file without touching the network.
 import { parseArgs } from 'node:util';
 
+import { configWarnings } from '../config/config-warnings.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load-config.js';
 import type { FloatdConfig } from '../config/schema.js';
@@ -54,6 +55,7 @@ export async function runValidate(argv: string[], io: CommandIo): Promise<number
   try {
     const config = await loadConfigFile(file);
     io.stdout(`${file}: OK (${summary(config)})\n`);
+    for (const warning of configWarnings(config)) io.stderr(`${file}: warning: ${warning}\n`);
     return EXIT.ok;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
