@@ -3,7 +3,7 @@
 import { childrenOf } from './convert-context.js';
 import { resolveOnPath } from './resolve-program.js';
 import type { ConvertContext } from './convert-context.js';
-import { splitCommand } from './lexer.js';
+import { splitScriptWords } from '../notify/script-command.js';
 import type { ConfNode } from './parse-config.js';
 
 export type Tracker = Record<string, unknown> & { name: string; type: string };
@@ -39,7 +39,7 @@ export function convertScript(
     switch (node.keyword) {
       case 'script': {
         // keepalived runs the script itself (no shell); its text is the command and arguments.
-        const [script = '', ...args] = splitCommand(node.args.join(' '));
+        const [script = '', ...args] = splitScriptWords(node.args.join(' ')).words;
         out.script = script;
         if (args.length > 0) out.args = args;
         scriptNode = node;

@@ -69,26 +69,3 @@ export function tokenizeLine(text: string, file: string, line: number): Token[] 
   flush();
   return tokens;
 }
-
-/** Splits a script's command text into argv: unquoted spaces separate, '...' groups (keepalived.conf(5)). */
-export function splitCommand(text: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let inQuote = false;
-  for (const c of text) {
-    if (c === "'") {
-      inQuote = !inQuote;
-      inWord = true;
-    } else if (!inQuote && /\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
-}

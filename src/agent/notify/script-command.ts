@@ -3,7 +3,11 @@
 // a word ('abcd" efg "h' is the single word 'abcd efg h'). No backslash escapes, no variables.
 import { NotifyScriptSyntaxError } from './errors.js';
 
-export function parseScriptCommand(script: string): string[] {
+/**
+ * keepalived's word splitting of a script string; `openQuote` when a quote is not closed. Also
+ * used by the importer, so a converted script splits as it will run.
+ */
+export function splitScriptWords(script: string): { words: string[]; openQuote?: string } {
   const words: string[] = [];
   let word = '';
   let inWord = false;
@@ -24,8 +28,15 @@ export function parseScriptCommand(script: string): string[] {
       inWord = true;
     }
   }
-  if (quote !== undefined) throw new NotifyScriptSyntaxError(script, `unterminated ${quote}`);
   if (inWord) words.push(word);
+  return quote === undefined ? { words } : { words, openQuote: quote };
+}
+
+export function parseScriptCommand(script: string): string[] {
+  const { words, openQuote } = splitScriptWords(script);
+  if (openQuote !== undefined) {
+    throw new NotifyScriptSyntaxError(script, `unterminated ${openQuote}`);
+  }
   const program = words[0];
   if (program === undefined || program === '') {
     throw new NotifyScriptSyntaxError(script, 'no program');

@@ -1,6 +1,6 @@
 // keepalived enable_script_security and script `user`: needs root (chown, setuid), so it runs
 // under requireLab.
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,19 @@ describe('script security', () => {
     await chmod(config.script, 0o775); // group root: keepalived allows it
     await expect(checkScriptSecurity(config.script)).resolves.toBeUndefined();
     expect(await runScriptCheck(config)).toEqual({ ok: true });
+  });
+
+  it("refuses a symlink in a safe place that leads into another user's directory", async (ctx) => {
+    requireLab(ctx);
+    const theirs = join(dir, 'theirs');
+    await mkdir(theirs);
+    await chown(theirs, 65534, NOGROUP);
+    const target = await script(join(theirs, 'script.sh'));
+    const link = join(dir, 'link.sh');
+    await symlink(target.script, link);
+    const error = await insecurity(link);
+    expect(error.path).toBe(theirs);
+    expect(error.message).toContain('owned by uid 65534');
   });
 
   it('runs the script as the configured user', async (ctx) => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { expandBraces } from '../../../src/agent/import/glob.js';
-import { splitCommand, tokenizeLine } from '../../../src/agent/import/lexer.js';
+import { tokenizeLine } from '../../../src/agent/import/lexer.js';
+import { splitScriptWords } from '../../../src/agent/notify/script-command.js';
 import { parseKeepalivedConfig } from '../../../src/agent/import/parse-config.js';
 import { removeTree, writeTree } from './helpers.js';
 
@@ -30,7 +31,12 @@ describe('tokenizeLine (keepalived.conf(5) "Quoted strings")', () => {
   });
 
   it('splits a script command at unquoted spaces, single quotes grouping', () => {
-    expect(splitCommand("/bin/check  -a 'b c' d")).toEqual(['/bin/check', '-a', 'b c', 'd']);
+    expect(splitScriptWords("/bin/check  -a 'b c' d").words).toEqual([
+      '/bin/check',
+      '-a',
+      'b c',
+      'd',
+    ]);
   });
 });
 
