@@ -1,12 +1,11 @@
 // `floatd reload`: ask the running agent to re-read its configuration (SIGHUP to the process its
 // /status names), then wait for the outcome of that reload in /status and print it.
 import { parseArgs } from 'node:util';
-import { request } from 'undici';
 import type { ReloadRecord } from '../daemon/agent.js';
 import { ConfigError } from '../config/load-config.js';
 import { EXIT } from './exit-codes.js';
 import { DEFAULT_CONFIG_PATH } from './run-command.js';
-import { urlFromConfig } from './status-command.js';
+import { fetchStatus, urlFromConfig } from './status-client.js';
 
 export const RELOAD_USAGE = `Usage: floatd reload [--url URL | -c FILE] [--timeout MS]
 
@@ -31,19 +30,6 @@ not answer, or gave no outcome in time.`;
 interface Io {
   stdout(s: string): void;
   stderr(s: string): void;
-}
-
-interface StatusReply {
-  readonly pid?: unknown;
-  readonly reload?: ReloadRecord;
-}
-
-async function fetchStatus(url: string): Promise<StatusReply> {
-  const response = await request(new URL('/status', url), {
-    headersTimeout: 3000,
-    bodyTimeout: 3000,
-  });
-  return (await response.body.json()) as StatusReply;
 }
 
 const names = (list: readonly string[]): string => (list.length === 0 ? '-' : list.join(', '));

@@ -1,13 +1,10 @@
 // `floatd status`: the running agent's state as a table, from its /status endpoint.
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { request } from 'undici';
-import { ConfigError, loadConfigFile } from '../config/load-config.js';
+import { ConfigError } from '../config/load-config.js';
 import type { AgentStatus } from '../daemon/agent.js';
-import { parseListen } from '../status/status-server.js';
 import { EXIT } from './exit-codes.js';
 import { DEFAULT_CONFIG_PATH } from './run-command.js';
+import { fetchStatus, urlFromConfig } from './status-client.js';
 
 export const STATUS_USAGE = `Usage: floatd status [--url URL | -c FILE] [--json]
 
@@ -63,15 +60,7 @@ export async function runStatus(argv: string[], io: Io): Promise<number> {
   }
   let status: AgentStatus;
   try {
-    const response = await request(new URL('/status', url), {
-      headersTimeout: 3000,
-      bodyTimeout: 3000,
-    });
-    if (response.statusCode !== 200) {
-      await response.body.dump();
-      throw new Error(`HTTP ${response.statusCode}`);
-    }
-    status = (await response.body.json()) as AgentStatus;
+    status = await fetchStatus(url);
   } catch (error) {
     io.stderr(
       `floatd status: no answer from ${url}/status: ${(error as Error).message} (is floatd running, with status.listen set?)`,
@@ -80,24 +69,6 @@ export async function runStatus(argv: string[], io: Io): Promise<number> {
   }
   io.stdout(values.json === true ? JSON.stringify(status, null, 2) : formatStatus(status));
   return EXIT.ok;
-}
-
-async function readable(path: string): Promise<boolean> {
-  return access(path, constants.R_OK).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** The status endpoint of the agent running FILE (its status.listen), else the default. */
-export async function urlFromConfig(path: string | undefined): Promise<string> {
-  const fallback = 'http://127.0.0.1:9657';
-  // No file at the default path: the default endpoint. A file given, or one that is wrong: say so.
-  if (path === undefined && !(await readable(DEFAULT_CONFIG_PATH))) return fallback;
-  const config = await loadConfigFile(path ?? DEFAULT_CONFIG_PATH);
-  if (config.status === false) return fallback;
-  const { host, port } = parseListen(config.status.listen);
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function ago(nowMs: number, atMs: number): string {
