@@ -66,16 +66,20 @@ function finish(pending: PendingCheck[], name: string, outcome: CheckOutcome): P
   return check;
 }
 
+/** A scheduler on the test's clock and runner, logging nowhere. */
+function schedulerOn(
+  clock: FakeClock,
+  runCheck: CheckRunner,
+  trackers: TrackerConfig[],
+): TrackerScheduler {
+  return new TrackerScheduler({ trackers, logger, clock, runCheck });
+}
+
 describe('TrackerScheduler', () => {
   it('runs every intervalMs and never overlaps a slow run', async () => {
     const clock = new FakeClock();
     const runner = manualRunner();
-    const scheduler = new TrackerScheduler({
-      trackers: [chk],
-      logger,
-      clock,
-      runCheck: runner.run,
-    });
+    const scheduler = schedulerOn(clock, runner.run, [chk]);
     scheduler.start();
     expect(runner.calls).toBe(1);
 
@@ -197,12 +201,7 @@ describe('TrackerScheduler', () => {
     it('keeps an unchanged tracker: state, counters and timer, no early run, no event', async () => {
       const clock = new FakeClock();
       const runner = namedRunner();
-      const scheduler = new TrackerScheduler({
-        trackers: [chk],
-        logger,
-        clock,
-        runCheck: runner.run,
-      });
+      const scheduler = schedulerOn(clock, runner.run, [chk]);
       const changes: string[] = [];
       scheduler.onChange((name, state) => changes.push(`${name}:${state.health}`));
       scheduler.start();
@@ -227,12 +226,7 @@ describe('TrackerScheduler', () => {
     it('retires a removed tracker: in-flight result ignored, check aborted, never runs again', async () => {
       const clock = new FakeClock();
       const runner = namedRunner();
-      const scheduler = new TrackerScheduler({
-        trackers: [chk, other],
-        logger,
-        clock,
-        runCheck: runner.run,
-      });
+      const scheduler = schedulerOn(clock, runner.run, [chk, other]);
       const changes: string[] = [];
       scheduler.onChange((name) => changes.push(name));
       scheduler.start();
@@ -259,12 +253,7 @@ describe('TrackerScheduler', () => {
     it('gives a changed tracker a fresh job that runs at once; the old result is ignored', async () => {
       const clock = new FakeClock();
       const runner = namedRunner();
-      const scheduler = new TrackerScheduler({
-        trackers: [{ ...chk, rise: 1, fall: 1 }],
-        logger,
-        clock,
-        runCheck: runner.run,
-      });
+      const scheduler = schedulerOn(clock, runner.run, [{ ...chk, rise: 1, fall: 1 }]);
       const changes: string[] = [];
       scheduler.onChange((name, state) => changes.push(`${name}:${state.health}`));
       scheduler.start();
@@ -301,12 +290,7 @@ describe('TrackerScheduler', () => {
     it('runs a new tracker at once', async () => {
       const clock = new FakeClock();
       const runner = namedRunner();
-      const scheduler = new TrackerScheduler({
-        trackers: [chk],
-        logger,
-        clock,
-        runCheck: runner.run,
-      });
+      const scheduler = schedulerOn(clock, runner.run, [chk]);
       scheduler.start();
       scheduler.update([chk, other]);
       expect(runner.calls).toEqual(['chk', 'other']);
@@ -320,12 +304,7 @@ describe('TrackerScheduler', () => {
     it('before start() runs nothing until start()', () => {
       const clock = new FakeClock();
       const runner = namedRunner();
-      const scheduler = new TrackerScheduler({
-        trackers: [chk],
-        logger,
-        clock,
-        runCheck: runner.run,
-      });
+      const scheduler = schedulerOn(clock, runner.run, [chk]);
       scheduler.update([{ ...chk, intervalMs: 2000 }, other]);
       clock.advance(10_000);
       expect(runner.calls).toEqual([]);
