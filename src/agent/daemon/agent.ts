@@ -188,12 +188,6 @@ export class Agent {
     });
   }
 
-  /**
-   * Apply a new configuration while running (see reload-plan.ts): unchanged instances keep
-   * their state, in-place changes keep it too, changed instances restart alone. Whatever can
-   * fail (interfaces, addresses, sockets) is checked before any instance is touched; if it
-   * fails, or the plan refuses, nothing changes and the reason is returned.
-   */
   /** A reload from a file: a file that does not load is a refusal; the outcome goes to status. */
   reloadFrom(load: () => Promise<FloatdConfig>): Promise<ReloadPlan> {
     // The file is read in turn too: two quick SIGHUPs around an edit apply the newer file last.
@@ -226,6 +220,12 @@ export class Agent {
     return run;
   }
 
+  /**
+   * Apply a new configuration while running (see reload-plan.ts): unchanged instances keep
+   * their state, in-place changes keep it too, changed instances restart alone. Whatever can
+   * fail (interfaces, addresses, sockets) is checked before any instance is touched; if it
+   * fails, or the plan refuses, nothing changes and the reason is returned.
+   */
   reload(next: FloatdConfig): Promise<ReloadPlan> {
     return this.reloadFrom(() => Promise.resolve(next));
   }
