@@ -13,7 +13,8 @@ export type InvariantId =
   | 'c-no-flap' // no router leaves MASTER more than once per fault event
   | 'd-shutdown-handover' // a graceful shutdown hands over within Skew_Time + one interval
   | 'e-vips-follow-state' // a running router holds its VIPs exactly while MASTER
-  | 'f-group-together'; // a sync group's members on a live host share one state
+  | 'f-group-together' // a sync group's members on a live host share one state
+  | 'g-backup-stays'; // a settled BACKUP never leaves while an outranking MASTER is heard
 
 export interface Violation {
   readonly invariant: InvariantId;
@@ -201,4 +202,39 @@ export function groupRankingCrossed(
       return wins.includes(true) && wins.includes(false);
     }),
   );
+}
+
+/**
+ * (g), at a BACKUP -> MASTER transition of `taker` in a settled window (quiet link, nothing
+ * happening but the adversary's adverts): wrong while another live MASTER of the VRID that
+ * outranks it (RFC 5798 §6.4.3: priority, then primary address) is on its segment and has been
+ * MASTER for an advert interval, so its adverts have been reaching the taker.
+ */
+export function checkBackupStays(
+  taker: SimHost,
+  component: readonly SimHost[],
+  vrid: number,
+  nowMs: number,
+  addressOf: (host: SimHost) => string,
+): string[] {
+  const mine = taker.router(vrid);
+  if (mine === undefined) return [];
+  const problems: string[] = [];
+  for (const other of component) {
+    if (other === taker || other.stateOf(vrid) !== 'master') continue;
+    const router = other.router(vrid);
+    const since = router?.snapshot().lastTransition?.atMs;
+    if (router === undefined || since === undefined) continue;
+    if (nowMs - since < router.config.advertIntervalCs * 10) continue;
+    const outranks =
+      router.effectivePriority > mine.effectivePriority ||
+      (router.effectivePriority === mine.effectivePriority &&
+        compareIp(addressOf(other), addressOf(taker)) > 0);
+    if (outranks) {
+      problems.push(
+        `g-backup-stays|vrid ${vrid}: ${describe(taker, vrid)} left BACKUP while ${describe(other, vrid)} was MASTER and heard`,
+      );
+    }
+  }
+  return problems;
 }

@@ -1,8 +1,10 @@
 // One seeded run: build the world, alternate fault episodes with quiet windows, check the
 // invariants after every step. The seed alone decides everything, so it replays exactly.
 import { skewTimeMs } from '../../src/agent/vrrp/intervals.js';
+import { SimAdversary } from './adversary.js';
 import type { InvariantId, Violation } from './invariants.js';
 import {
+  checkBackupStays,
   checkSettledComponent,
   checkSettledGroup,
   checkVipsFollowState,
@@ -33,8 +35,13 @@ export interface SeedResult {
   readonly steps: number;
   readonly transitions: number;
   readonly drops: ReadonlyMap<string, number>;
+  /** Adverts the adversary sent (0 when the seed has none), and how many were forged. */
+  readonly adversary: { readonly sent: number; readonly forged: number };
   readonly trace: readonly string[];
 }
+
+/** Names the adversary's run-time generator (its plan draws from another fork: scenario.ts). */
+const ADVERSARY_RUN_STREAM = 3;
 
 type EventKind =
   | 'crash-master'
@@ -102,6 +109,7 @@ export function runSeed(options: SeedOptions): SeedResult {
       transitions++;
       log(`${r.host} vrid ${r.vrid}: ${r.from} -> ${r.to} (${r.reason}, prio ${r.priority})`);
       if (r.to === 'master') wasMaster.get(r.vrid)?.add(r.host);
+      if (r.from === 'backup' && r.to === 'master') checkTakeover(r);
       if (r.from === 'master') {
         const group = groupOf(r.vrid);
         const key = `${r.host}/${group?.name ?? r.vrid}`;
@@ -143,6 +151,19 @@ export function runSeed(options: SeedOptions): SeedResult {
       ),
   );
   const hostById = new Map(hosts.map((h) => [h.id, h]));
+  const adversary =
+    plan.adversary === undefined
+      ? undefined
+      : new SimAdversary(
+          plan.adversary,
+          plan.vrids,
+          plan.hosts,
+          hosts,
+          clock,
+          network,
+          prng.fork(ADVERSARY_RUN_STREAM),
+          log,
+        );
   const addressOf = (vrid: number) => (host: SimHost) =>
     host.router(vrid)?.config.primaryAddress ?? host.ipv4;
   /** The live hosts of a group that can hear this one (itself included). */
@@ -173,6 +194,23 @@ export function runSeed(options: SeedOptions): SeedResult {
 
   // Settled checks run only inside [settleAtMs, windowEndMs].
   let settleAtMs = Infinity;
+  // (g): in a settled window only the adversary acts; no BACKUP may leave for it.
+  function checkTakeover(r: TransitionRecord): void {
+    if (clock.nowMs() < settleAtMs) return;
+    const v = plan.vrids.find((p) => p.vrid === r.vrid);
+    const taker = hostById.get(r.host);
+    if (v === undefined || taker === undefined) return;
+    const component = liveComponents(hosts, network, v).find((c) => c.includes(taker)) ?? [];
+    const group = groupOf(r.vrid);
+    // Weights that cross a group's ranking make a new election legitimate (groupRankingCrossed).
+    if (group !== undefined && groupRankingCrossed(liveWith(r.host, group), group, addressOf)) {
+      return;
+    }
+    for (const p of checkBackupStays(taker, component, r.vrid, clock.nowMs(), addressOf(r.vrid))) {
+      const [id, message] = p.split('|') as [InvariantId, string];
+      violate(id, message);
+    }
+  }
   const checkSettled = (): void => {
     if (clock.nowMs() < settleAtMs) return;
     for (const v of plan.vrids) {
@@ -230,6 +268,12 @@ export function runSeed(options: SeedOptions): SeedResult {
     settleAtMs = Infinity;
   };
 
+  if (plan.adversary !== undefined) {
+    log(
+      `adversary x: an advert every ~${plan.adversary.meanGapMs.toFixed(0)} ms, ${(plan.adversary.forgeRate * 100).toFixed(0)} % forged`,
+    );
+  }
+  adversary?.start();
   // Start every host within half a second, as a fleet booting.
   for (const host of hosts) {
     clock.setTimer(prng.range(0, 500), () => {
@@ -384,6 +428,7 @@ export function runSeed(options: SeedOptions): SeedResult {
     steps: clock.eventsRun,
     transitions,
     drops,
+    adversary: { sent: adversary?.counters.sent ?? 0, forged: adversary?.counters.forged ?? 0 },
     trace,
   };
 }

@@ -1,6 +1,8 @@
 // A seed becomes a world: hosts, virtual routers, link chaos; all drawn from one PRNG.
 import type { SyncGroupConfig } from '../../src/agent/config/schema.js';
 import type { VirtualRouterConfig } from '../../src/agent/vrrp/types.js';
+import type { AdversaryPlan } from './adversary.js';
+import { planAdversary } from './adversary.js';
 import type { Prng } from './prng.js';
 import type { SyncGroupPlan } from './scenario-groups.js';
 import { planSyncGroups } from './scenario-groups.js';
@@ -30,6 +32,8 @@ export interface ScenarioPlan {
   readonly chaos: LinkConditions;
   readonly episodes: number;
   readonly syncGroups: readonly SyncGroupPlan[];
+  /** A non-member sending low-priority adverts, own or forged (issue 10); not in every seed. */
+  readonly adversary: AdversaryPlan | undefined;
 }
 
 export interface ScenarioLimits {
@@ -38,6 +42,8 @@ export interface ScenarioLimits {
 
 /** Names planSyncGroups' generator (any constant; changing it changes the grouped seeds). */
 const SYNC_GROUP_STREAM = 1;
+/** Likewise for the adversary's plan; its run draws from ADVERSARY_RUN_STREAM (run-seed.ts). */
+const ADVERSARY_STREAM = 2;
 
 export function planScenario(prng: Prng, limits: ScenarioLimits): ScenarioPlan {
   const hostCount = prng.int(2, 5);
@@ -66,7 +72,8 @@ export function planScenario(prng: Prng, limits: ScenarioLimits): ScenarioPlan {
   const episodes = prng.int(3, 7);
   // Last, and from a fork: the draws above and the run's own are those of the seed before groups.
   const syncGroups = planSyncGroups(prng.fork(SYNC_GROUP_STREAM), hosts, vrids);
-  return { hosts, vrids, chaos, episodes, syncGroups };
+  const adversary = planAdversary(prng.fork(ADVERSARY_STREAM), vrids);
+  return { hosts, vrids, chaos, episodes, syncGroups, adversary };
 }
 
 function planVrid(prng: Prng, vrid: number, hosts: HostPlan[]): VridPlan {

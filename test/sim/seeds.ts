@@ -19,6 +19,9 @@ export interface BatchSummary {
   readonly simulatedMs: number;
   readonly wallMs: number;
   readonly drops: ReadonlyMap<string, number>;
+  /** Adverts sent by the seeds' adversaries (issue 10), and how many of them were forged. */
+  readonly adversaryAdverts: number;
+  readonly forgedAdverts: number;
 }
 
 export function runSeeds(options: BatchOptions): BatchSummary {
@@ -29,11 +32,15 @@ export function runSeeds(options: BatchOptions): BatchSummary {
   let steps = 0;
   let transitions = 0;
   let simulatedMs = 0;
+  let adversaryAdverts = 0;
+  let forgedAdverts = 0;
   for (let seed = options.firstSeed; seed < options.firstSeed + options.count; seed++) {
     const result = runSeed({ seed, maxLossRate: options.maxLossRate });
     steps += result.steps;
     transitions += result.transitions;
     simulatedMs += result.simulatedMs;
+    adversaryAdverts += result.adversary.sent;
+    forgedAdverts += result.adversary.forged;
     for (const [reason, n] of result.drops) drops.set(reason, (drops.get(reason) ?? 0) + n);
     if (result.violations.length > 0) {
       failedSeeds.push(seed);
@@ -50,6 +57,8 @@ export function runSeeds(options: BatchOptions): BatchSummary {
     simulatedMs,
     wallMs: performance.now() - started,
     drops,
+    adversaryAdverts,
+    forgedAdverts,
   };
 }
 
@@ -68,6 +77,7 @@ export function describeSummary(s: BatchSummary): string {
     `seeds: ${s.seeds}  violations: ${s.violations} in ${s.failedSeeds.length} seeds`,
     `steps: ${s.steps}  transitions: ${s.transitions}  simulated: ${(s.simulatedMs / 3_600_000).toFixed(2)} h`,
     `drops by reason: ${dropText}`,
+    `adversary adverts: ${s.adversaryAdverts} (${s.forgedAdverts} forged)`,
     `total time: ${wallS.toFixed(2)} s  seeds/s: ${(s.seeds / wallS).toFixed(0)}`,
   ].join('\n');
 }

@@ -50,10 +50,18 @@ export type HostLife = 'running' | 'crashed' | 'stopped';
  * nothing): 'deaf' hears no advert at all; 'ignore-release' ignores priority-0 adverts;
  * 'sticky-vips' never removes VIPs; 'ignore-preempt' runs its routers without the preemption
  * the plan gave them; 'deaf-bursts' hears nothing every other 5 s; 'no-group-cascade': a sync
- * group member stays MASTER when another member of its group leaves MASTER.
+ * group member stays MASTER when another member of its group leaves MASTER; 'lower-preempts':
+ * the rule before issue 10, a BACKUP with preemption takes over in Skew_Time on any advert below
+ * its priority, whoever sent it (played by handing the core a priority-0 advert instead).
  */
 export type Sabotage =
-  'deaf' | 'ignore-release' | 'sticky-vips' | 'ignore-preempt' | 'deaf-bursts' | 'no-group-cascade';
+  | 'deaf'
+  | 'ignore-release'
+  | 'sticky-vips'
+  | 'ignore-preempt'
+  | 'deaf-bursts'
+  | 'no-group-cascade'
+  | 'lower-preempts';
 
 export class SimHost {
   life: HostLife = 'stopped';
@@ -184,6 +192,19 @@ export class SimHost {
     if (this.sabotage === 'ignore-release' && advert.priority === 0) return;
     const instance = this.instances.get(advert.vrid);
     if (instance === undefined || instance.config.family !== advert.family) return;
+    const router = instance.driver.router;
+    if (
+      this.sabotage === 'lower-preempts' &&
+      router.config.preempt &&
+      router.snapshot().state === 'backup' &&
+      advert.priority > 0 &&
+      advert.priority < router.effectivePriority
+    ) {
+      // As a release from the master it follows: the core then starts Skew_Time, as it once did.
+      const master = router.snapshot().masterAddress ?? src;
+      instance.driver.feed({ type: 'advert', src: master, advert: { ...advert, priority: 0 } });
+      return;
+    }
     instance.driver.feed({ type: 'advert', src, advert });
   }
 

@@ -20,6 +20,10 @@ describe('VRRP simulation', () => {
     // The runs must actually exercise the protocol, not idle.
     expect(summary.transitions).toBeGreaterThan(CI_SEEDS * 5);
     expect(summary.drops.get('bad-checksum') ?? 0).toBeGreaterThan(0);
+    // The adversary ran: its own adverts were discarded by backups, its forged ones went unseen.
+    expect(summary.adversaryAdverts).toBeGreaterThan(CI_SEEDS * 10);
+    expect(summary.forgedAdverts).toBeGreaterThan(CI_SEEDS);
+    expect(summary.drops.get('lower-priority') ?? 0).toBeGreaterThan(CI_SEEDS);
   }, 600_000);
 
   it('replays a seed exactly', () => {
@@ -37,9 +41,10 @@ describe('VRRP simulation', () => {
     ['ignore-preempt', 'b-right-master'],
     ['deaf-bursts', 'c-no-flap'],
     ['no-group-cascade', 'f-group-together'],
+    ['lower-preempts', 'g-backup-stays'],
   ] as const)('catches a defect: %s -> %s', (sabotage, invariant) => {
     const caught = new Set<string>();
-    for (let seed = 1; seed <= 200 && !caught.has(invariant); seed++) {
+    for (let seed = 1; seed <= 500 && !caught.has(invariant); seed++) {
       for (const v of runSeed({ seed, sabotage }).violations) caught.add(v.invariant);
     }
     expect([...caught]).toContain(invariant);

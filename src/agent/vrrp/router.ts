@@ -44,7 +44,10 @@ export class VirtualRouter {
   private tracking: TrackingStatus = { weightDelta: 0, fault: false };
 
   private masterAdvertIntervalCs: number;
+  /** The master this backup follows (the source of the last advert it accepted). */
   private masterAddress: string | undefined;
+  /** When we last accepted an advert from masterAddress. */
+  private masterHeardAtMs = 0;
   private masterDownDeadlineMs: number | undefined;
   private downTimerCause: DownTimerCause = 'silence';
   private downTimerStartMs = 0;
@@ -197,18 +200,27 @@ export class VirtualRouter {
     }
     if (verdict.anomaly !== undefined)
       out.push({ type: 'advert-anomaly', reason: verdict.anomaly, src });
-    if (this.state === 'backup') this.backupReceive(nowMs, src, advert);
+    if (this.state === 'backup') this.backupReceive(nowMs, src, advert, out);
     else this.masterReceive(nowMs, src, advert, out);
   }
 
   // §6.4.2: Backup, ADVERTISEMENT received.
-  private backupReceive(nowMs: number, src: string, advert: VrrpAdvert): void {
+  private backupReceive(nowMs: number, src: string, advert: VrrpAdvert, out: VrrpAction[]): void {
     const ours = this.effectivePriority;
+    const fromOurMaster = this.masterAddress !== undefined && src === this.masterAddress;
     if (advert.priority === STOP_PRIORITY) {
+      // §6.4.2 takes over in Skew_Time on any priority-0 advert. While we follow a master, only
+      // its own release counts: another router's (a second master leaving after a healed
+      // partition, or a forged packet) would have us take over from a live master that then
+      // preempts us back. With no master known, any release counts, as the RFC says.
+      if (this.masterAddress !== undefined && !fromOurMaster) {
+        out.push({ type: 'advert-dropped', reason: 'foreign-release', src });
+        return;
+      }
       // The master is leaving: the best backup (shortest Skew_Time) takes over first.
       this.syncReadyReason = undefined;
       this.startDownTimer(nowMs, 'released');
-      this.masterAddress = undefined;
+      this.forgetMaster();
       return;
     }
     if (!this.config.preempt || advert.priority >= ours || this.preemptHeld(nowMs)) {
@@ -218,20 +230,43 @@ export class VirtualRouter {
       // A master we must not preempt is alive: a sync member is no longer ready.
       this.syncReadyReason = undefined;
       this.startDownTimer(nowMs, 'silence');
-      this.masterAddress = src;
+      this.followMaster(src, nowMs);
       return;
     }
-    // Preempt_Mode and a lower priority: §6.4.2 discards the advert, so the master is "down" for
-    // us and we take over when Master_Down_Timer runs out. We let it run out no later than
-    // Skew_Time from now, as after a priority-0 advert: the outcome is the RFC's, but a tracker
-    // that lowered the master's priority moves the VIP in Skew_Time, not Master_Down_Interval.
+    // Preempt_Mode and a lower priority: §6.4.2 discards the advert. From any router but the
+    // master we follow that is all: it neither resets Master_Down_Timer nor starts a takeover
+    // (keepalived: "received lower priority advert ... discarding").
+    if (!fromOurMaster) {
+      out.push({ type: 'advert-dropped', reason: 'lower-priority', src });
+      return;
+    }
+    // Our master's own priority fell below ours (a tracker). Its adverts are discarded, so it is
+    // "down" for us and we take over when Master_Down_Timer runs out; we let it run out as soon
+    // as that is safe: Skew_Time after this advert, but never before the master's next advert
+    // was due (Master_Adver_Interval after the last one we accepted) plus Skew_Time. A forged
+    // copy of this advert, which anyone on the link can send, is then always answered by the
+    // live master's next advert at its real priority, which resets the timer (above).
     // A sync member already ready stays ready: its group decides.
     if (this.syncReadyReason !== undefined) return;
-    const preemptAtMs = nowMs + skewTimeMs(this.config.version, ours, this.masterAdvertIntervalCs);
+    const dueMs = Math.max(
+      nowMs,
+      this.masterHeardAtMs + centisecondsToMs(this.masterAdvertIntervalCs),
+    );
+    const preemptAtMs = dueMs + skewTimeMs(this.config.version, ours, this.masterAdvertIntervalCs);
     if (this.masterDownDeadlineMs === undefined || preemptAtMs < this.masterDownDeadlineMs) {
-      this.startDownTimer(nowMs, 'preempt');
+      this.startDownTimer(dueMs, 'preempt');
       this.preemptOverPriority = advert.priority;
     }
+  }
+
+  /** The master whose adverts we accepted: only it may release us or be preempted in Skew_Time. */
+  private followMaster(src: string, nowMs: number): void {
+    this.masterAddress = src;
+    this.masterHeardAtMs = nowMs;
+  }
+
+  private forgetMaster(): void {
+    this.masterAddress = undefined;
   }
 
   /** (Re)start Master_Down_Timer: Master_Down_Interval after silence, else Skew_Time. */
@@ -280,7 +315,7 @@ export class VirtualRouter {
       const interval =
         advert.version === 3 ? advert.maxAdvertIntervalCs : this.config.advertIntervalCs;
       this.becomeBackup(nowMs, higher ? 'preempted' : 'preempted-by-address', interval, out);
-      this.masterAddress = src;
+      this.followMaster(src, nowMs);
       return;
     }
     // A lower-priority master exists (a healed partition): §6.4.3 discards its advert. Like
@@ -324,6 +359,7 @@ export class VirtualRouter {
       // adverts below the local priority); otherwise it is a live master again.
       if (this.downTimerCause === 'preempt' && this.effectivePriority <= this.preemptOverPriority) {
         this.downTimerCause = 'silence';
+        this.downTimerStartMs = this.masterHeardAtMs;
       }
       this.masterDownDeadlineMs = this.downTimerDeadlineMs();
     }
@@ -469,7 +505,7 @@ export class VirtualRouter {
     this.masterDownDeadlineMs = undefined;
     this.advertDeadlineMs = undefined;
     this.preemptHoldUntilMs = undefined;
-    if (to !== 'backup') this.masterAddress = undefined;
+    this.masterAddress = undefined; // a backup learns it from the next advert it accepts
     this.lastTransition = { from, to, reason, atMs: nowMs };
     out.push({ type: 'transition', from, to, reason, priority: this.effectivePriority, nowMs });
   }

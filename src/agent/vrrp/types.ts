@@ -88,7 +88,9 @@ export type AdvertDropReason =
   | 'local-owner' // RFC 5798 §7.1: the owner discards adverts
   | 'auth-mismatch' // RFC 3768 §7.1
   | 'interval-mismatch' // RFC 3768 §7.1: v2 adverts must carry our interval
-  | 'address-list-mismatch'; // RFC 3768 §7.1: v2, not from the owner
+  | 'address-list-mismatch' // RFC 3768 §7.1: v2, not from the owner
+  | 'lower-priority' // RFC 5798 §6.4.2: a backup discards it (unless from the master it follows)
+  | 'foreign-release'; // a priority-0 advert from a router other than the master we follow
 
 /** Accepted but worth an operator's attention (RFC 5798 §7.1: "SHOULD log the event"). */
 export type AdvertAnomaly = 'address-list-mismatch';

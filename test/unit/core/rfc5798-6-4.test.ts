@@ -163,24 +163,6 @@ describe('RFC 5798 §6.4.2 Backup', () => {
       masterAddress: PEER,
       intervalCs: 200,
     },
-    {
-      rule: "§6.4.2 Backup: preempt + lower priority -> Discard the ADVERTISEMENT (no reset); floatd's faster preemption (router.ts) pulls the timer to now + Skew_Time",
-      overrides: {},
-      atMs: 1000,
-      advert: { priority: 50, intervalCs: 200 },
-      deadlineMs: 1000 + SKEW_MS,
-      masterAddress: undefined,
-      intervalCs: 100,
-    },
-    {
-      rule: "§6.4.2 Backup: preempt + lower priority -> Discard: floatd's faster preemption never pushes a nearer Master_Down_Timer later",
-      overrides: {},
-      atMs: 3500,
-      advert: { priority: 50 },
-      deadlineMs: MASTER_DOWN_MS,
-      masterAddress: undefined,
-      intervalCs: 100,
-    },
   ] satisfies {
     rule: string;
     overrides: Partial<VirtualRouterConfig>;
@@ -299,31 +281,6 @@ describe('RFC 5798 §6.4.2 Backup', () => {
     expect(router.nextDeadlineMs()).toBe(3000 + MASTER_DOWN_MS);
   });
 
-  it("§6.4.2 Backup, Preempt_Mode: a lower-priority master's advert -> takeover exactly at Skew_Time with reason 'preempting'", () => {
-    const { router } = startRouter();
-    expect(receive(router, 1000, PEER, { priority: 50 })).toEqual([]);
-    expect(runUntil(router, 1000 + SKEW_MS - 0.001)).toEqual([]);
-    const fired = runUntil(router, 1000 + SKEW_MS);
-    expect(types(fired.map((t) => t.action))).toEqual(BECOME_MASTER);
-    expect(fired[0]).toEqual({
-      atMs: 1000 + SKEW_MS,
-      action: {
-        type: 'transition',
-        from: 'backup',
-        to: 'master',
-        reason: 'preempting',
-        priority: 100,
-        nowMs: 1000 + SKEW_MS,
-      },
-    });
-    expect(router.snapshot().lastTransition).toEqual({
-      from: 'backup',
-      to: 'master',
-      reason: 'preempting',
-      atMs: 1000 + SKEW_MS,
-    });
-  });
-
   it("§6.4.2 Backup, Preempt_Mode: a higher master first, then it is lowered by its tracker -> 'preempting'", () => {
     const { router } = startRouter();
     receive(router, 1000, PEER, { priority: 150 });
@@ -371,6 +328,7 @@ describe('RFC 5798 §6.4.2 Backup', () => {
 
   it("§6.4.2 Backup: a lower master's advert that does not pull the timer nearer leaves the reason 'master-down'", () => {
     const { router } = startRouter();
+    receive(router, 0, PEER, { priority: 150 });
     receive(router, 3500, PEER, { priority: 50 });
     expect(runUntil(router, MASTER_DOWN_MS)[0]).toMatchObject({
       atMs: MASTER_DOWN_MS,
@@ -387,6 +345,142 @@ describe('RFC 5798 §6.4.2 Backup', () => {
       reason: 'master-down',
     });
   });
+});
+
+// Issue 10: §6.4.2 discards a lower-priority advert. floatd keeps one faster path, only for the
+// master it follows (the source of the last advert it accepted) whose priority fell below ours:
+// Skew_Time after that advert, but not before the master's next advert was due plus Skew_Time,
+// so a forged copy from any host is answered by the live master's next real advert.
+const OTHER = '10.0.0.3';
+describe('RFC 5798 §6.4.2 Backup, Preempt_Mode: lower-priority adverts', () => {
+  interface Row {
+    rule: string;
+    /** An advert accepted first (priority >= ours): the master we follow from then on. */
+    follow?: { atMs: number; priority: number };
+    advert: { atMs: number; src: string; priority: number };
+    actions: string[];
+    deadlineMs: number;
+    masterAddress: string | undefined;
+    reason: string;
+  }
+  it.each<Row>([
+    {
+      rule: 'no master known yet (startup): discarded, counted; Master_Down_Timer untouched',
+      advert: { atMs: 1000, src: PEER, priority: 50 },
+      actions: ['advert-dropped'],
+      deadlineMs: MASTER_DOWN_MS,
+      masterAddress: undefined,
+      reason: 'master-down',
+    },
+    {
+      rule: 'from a router other than our master: discarded, counted; the timer keeps running from our master',
+      follow: { atMs: 500, priority: 150 },
+      advert: { atMs: 1000, src: OTHER, priority: 50 },
+      actions: ['advert-dropped'],
+      deadlineMs: 500 + MASTER_DOWN_MS,
+      masterAddress: PEER,
+      reason: 'master-down',
+    },
+    {
+      rule: 'from our master, when its next advert was due: Skew_Time from this advert',
+      follow: { atMs: 0, priority: 150 },
+      advert: { atMs: 1000, src: PEER, priority: 50 },
+      actions: [],
+      deadlineMs: 1000 + SKEW_MS,
+      masterAddress: PEER,
+      reason: 'preempting',
+    },
+    {
+      rule: 'from our master, early (a forged copy looks the same): Skew_Time after its next advert was due',
+      follow: { atMs: 500, priority: 150 },
+      advert: { atMs: 700, src: PEER, priority: 50 },
+      actions: [],
+      deadlineMs: 500 + 1000 + SKEW_MS,
+      masterAddress: PEER,
+      reason: 'preempting',
+    },
+    {
+      rule: 'from our master, late: never pushes a nearer Master_Down_Timer later',
+      follow: { atMs: 0, priority: 150 },
+      advert: { atMs: 3500, src: PEER, priority: 50 },
+      actions: [],
+      deadlineMs: MASTER_DOWN_MS,
+      masterAddress: PEER,
+      reason: 'master-down',
+    },
+  ])('$rule', ({ follow, advert, actions, deadlineMs, masterAddress, reason }) => {
+    const { router } = startRouter();
+    if (follow !== undefined) {
+      expect(receive(router, follow.atMs, PEER, { priority: follow.priority })).toEqual([]);
+    }
+    const out = receive(router, advert.atMs, advert.src, { priority: advert.priority });
+    expect(types(out)).toEqual(actions);
+    if (actions.length > 0) {
+      expect(out[0]).toEqual({ type: 'advert-dropped', reason: 'lower-priority', src: advert.src });
+    }
+    expect(router.nextDeadlineMs()).toBe(deadlineMs);
+    expect(router.snapshot().masterAddress).toBe(masterAddress);
+    expect(runUntil(router, deadlineMs - 0.001)).toEqual([]);
+    expect(runUntil(router, deadlineMs)[0]?.action).toMatchObject({ to: 'master', reason });
+  });
+
+  it('a forged lower advert from our master is cancelled by its next real advert: still BACKUP', () => {
+    const { router } = startRouter();
+    receive(router, 500, PEER, { priority: 150 });
+    receive(router, 700, PEER, { priority: 50 }); // forged: due at 1500 + Skew_Time
+    expect(receive(router, 1500, PEER, { priority: 150 })).toEqual([]); // the real one
+    expect(router.nextDeadlineMs()).toBe(1500 + MASTER_DOWN_MS);
+    expect(runUntil(router, 1500 + SKEW_MS + 1)).toEqual([]);
+  });
+
+  it("20 forged or foreign lower adverts (50-60) at random phases between a live master's adverts: never MASTER", () => {
+    const { router } = startRouter();
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const forged = Array.from({ length: 20 }, (_, i) => ({
+      atMs: 1000 * (i + 1) + 1 + Math.floor(random() * 998),
+      src: i % 2 === 0 ? PEER : OTHER,
+      priority: 50 + Math.floor(random() * 11),
+    }));
+    const seen: VrrpAction[] = [];
+    for (let t = 0; t <= 21_000; t += 1000) {
+      seen.push(...runUntil(router, t).map((x) => x.action));
+      receive(router, t, PEER, { priority: 150 });
+      for (const f of forged.filter((x) => x.atMs > t && x.atMs < t + 1000)) {
+        seen.push(...runUntil(router, f.atMs).map((x) => x.action));
+        seen.push(...receive(router, f.atMs, f.src, { priority: f.priority }));
+      }
+    }
+    expect(seen.filter((a) => a.type === 'transition')).toEqual([]);
+    // The foreign ones are counted; the forged copies of our master's are not told apart.
+    expect(seen.filter((a) => a.type === 'advert-dropped')).toHaveLength(10);
+    expect(router.snapshot()).toMatchObject({ state: 'backup', masterAddress: PEER });
+  });
+
+  it.each([
+    {
+      rule: 'from a router other than our master: discarded (a forged or second master leaving), counted',
+      src: OTHER,
+      actions: ['advert-dropped'],
+      deadlineMs: 500 + MASTER_DOWN_MS,
+    },
+    { rule: 'from our master: Skew_Time', src: PEER, actions: [], deadlineMs: 1000 + SKEW_MS },
+  ])(
+    '§6.4.2 Backup: a priority-0 advert while following a master, $rule',
+    ({ src, actions, deadlineMs }) => {
+      const { router } = startRouter();
+      receive(router, 500, PEER, { priority: 150 });
+      const out = receive(router, 1000, src, { priority: 0 });
+      expect(types(out)).toEqual(actions);
+      if (actions.length > 0) {
+        expect(out[0]).toEqual({ type: 'advert-dropped', reason: 'foreign-release', src });
+      }
+      expect(router.nextDeadlineMs()).toBe(deadlineMs);
+    },
+  );
 });
 
 // Timers and Shutdown, in Backup (started at 0) and in Master (became Master at t0 = 3609.375).

@@ -42,7 +42,10 @@ describe('sync-group members in the core', () => {
 
   it('a lower-priority master (preempt on) leaves a ready member ready', () => {
     const { router, deadline } = readyMember();
-    expect(types(receive(router, deadline + 10, PEER, { priority: 50 }))).toEqual([]);
+    // Not the master it followed (none): discarded, as §6.4.2 says.
+    expect(types(receive(router, deadline + 10, PEER, { priority: 50 }))).toEqual([
+      'advert-dropped',
+    ]);
     expect(router.snapshot().syncReady).toBe(true);
   });
 
@@ -74,7 +77,8 @@ describe('a ready member whose priority falls', () => {
   it('is no longer ready once it stops outranking the master it would preempt', () => {
     const { router } = startRouter({ priority: 100 });
     router.handle({ type: 'sync-member', nowMs: 0, member: true });
-    receive(router, 1000, PEER, { priority: 90 }); // preempt: Skew_Time, then ready
+    receive(router, 0, PEER, { priority: 120 }); // the master it follows...
+    receive(router, 1000, PEER, { priority: 90 }); // ...falls below: Skew_Time, then ready
     const deadline = router.nextDeadlineMs() ?? 0;
     expect(types(router.handle({ type: 'timer', nowMs: deadline }))).toEqual(['sync-ready']);
     router.handle({

@@ -50,6 +50,7 @@ describe('effective priority = base + tracker weights, clamped to 1..254; the ow
 
   it('a backup compares adverts with its effective priority (150 after +50 preempts a 120 master)', () => {
     const { router } = startRouter();
+    receive(router, 0, PEER, { priority: 120 }); // the master we follow
     router.handle({ type: 'tracking', nowMs: 100, status: { weightDelta: 50, fault: false } });
     receive(router, 1000, PEER, { priority: 120 });
     // Discarded (not reset to 1000 + Master_Down_Interval): preemption within Skew_Time (106/256 s).
@@ -110,6 +111,8 @@ describe('a tracking change in BACKUP moves the running Master_Down_Timer', () =
     },
   ] as const)('$rule', ({ setup, delta, deadlineMs, reason }) => {
     const { router } = startRouter();
+    // Followed since 0: its lower advert at 1000 comes when its next one is due (no extra wait).
+    expect(receive(router, 0, PEER, { priority: 254 })).toEqual([]);
     expect(receive(router, 1000, PEER, setup)).toEqual([]);
     expect(router.handle(track(delta, 1100))).toEqual([]);
     expect(router.nextDeadlineMs()).toBe(deadlineMs);
@@ -456,14 +459,17 @@ describe('the driver contract: timers handled twice or early are harmless', () =
 
 describe('a pending preemption and a tracking change (RFC 5798 §6.4.2)', () => {
   it('a backup that no longer outranks the master drops its preemption: Master_Down_Interval again', () => {
-    // 150 hears a 120 master at t=1000: preempt at 1000 + Skew_Time(150) = 1000 + 414.0625.
+    // 150 follows a master heard at 0 (200), whose advert at 1000 says 120: preempt at
+    // 1000 + Skew_Time(150) = 1000 + 414.0625.
     const { router } = startRouter({ priority: 150 });
+    receive(router, 0, PEER, { priority: 200 });
     receive(router, 1000, PEER, { priority: 120 });
     expect(router.nextDeadlineMs()).toBe(1000 + ((256 - 150) * 1000) / 256);
     // Tracking takes us to 100: the 120 master outranks us, so it is a live master again and
-    // the timer runs Master_Down_Interval(100) from that advert, not Skew_Time.
+    // the timer runs Master_Down_Interval(100), not Skew_Time, from the last advert §6.4.2 let
+    // reset it (at 0: the lower one was discarded).
     router.handle({ type: 'tracking', nowMs: 1100, status: { weightDelta: -50, fault: false } });
-    expect(router.nextDeadlineMs()).toBe(1000 + 3000 + ((256 - 100) * 1000) / 256);
+    expect(router.nextDeadlineMs()).toBe(0 + 3000 + ((256 - 100) * 1000) / 256);
     // Its next advert is accepted (>= ours) and keeps us BACKUP.
     receive(router, 2000, PEER, { priority: 120 });
     expect(router.snapshot()).toMatchObject({ state: 'backup', masterAddress: PEER });
@@ -472,6 +478,7 @@ describe('a pending preemption and a tracking change (RFC 5798 §6.4.2)', () => 
 
   it('a backup that still outranks the master keeps its preemption, at the new Skew_Time', () => {
     const { router } = startRouter({ priority: 150 });
+    receive(router, 0, PEER, { priority: 200 });
     receive(router, 1000, PEER, { priority: 120 });
     router.handle({ type: 'tracking', nowMs: 1100, status: { weightDelta: -20, fault: false } });
     expect(router.nextDeadlineMs()).toBe(1000 + ((256 - 130) * 1000) / 256);
