@@ -105,9 +105,10 @@ describe('cloud failover in the lab (unicast, IMDS fakes, EC2 emulator)', () => 
     await sleep(2500);
     // Said first: a claim from h2 means nothing unless h2 stayed BACKUP (a loaded machine can
     // make it miss h1's adverts and, rightly, take over).
-    expect(a2.transitions().map((t) => `${t.from}->${t.to} (${t.reason})`)).toEqual([
-      'initialize->backup (startup)',
-    ]);
+    expect(
+      a2.transitions().map((t) => `${t.from}->${t.to} (${t.reason})`),
+      a2.proc.output(),
+    ).toEqual(['initialize->backup (startup)']);
     expect(claimsBy(c.emulator.requests, h2.accessKeyId)).toEqual([]);
 
     await a1.proc.kill('SIGKILL');

@@ -3,17 +3,14 @@
 // v2 instance with a password (multicast) and a v3 unicast instance. Each kind must be dropped,
 // counted under its reason in the SIGUSR1 status, and change no state (RFC 3768 §7.1,
 // RFC 5798 §7.1).
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../../src/agent/daemon/agent.js';
 import { labTempDir, sleep, startFloatd } from '../../src/lab/agents.js';
 import type { LabHost } from '../../src/lab/lab.js';
 import { Lab } from '../../src/lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
+import { inject } from './io/inject.js';
 import type { AdvertJson, Inject } from './io/socket-probe.js';
-
-const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'io/socket-probe.ts');
 const PASSWORD = 's3cret';
 const V2_VRID = 42;
 const V3_VRID = 43;
@@ -73,28 +70,6 @@ function changed(before: AgentStatus, after: AgentStatus): Record<string, number
     if (d !== 0) out[key] = d;
   }
   return out;
-}
-
-async function inject(host: LabHost, packets: readonly Inject[]): Promise<void> {
-  const proc = host.spawn('node', [
-    ...['--import', 'tsx', PROBE, 'inject', 'iface=eth0', 'family=ipv4'],
-    `packets=${JSON.stringify(packets)}`,
-  ]);
-  const timer = setTimeout(() => void proc.kill('SIGKILL'), 15_000);
-  const code = await proc.exited;
-  clearTimeout(timer);
-  expect(code, proc.output()).toBe(0);
-  // 'exit' can come before the last of stdout has been read.
-  const sent = (): { error?: string }[] =>
-    proc
-      .output()
-      .split('\n')
-      .filter((l) => l.includes('"injected"'))
-      .map((l) => JSON.parse(l) as { error?: string });
-  const deadline = Date.now() + 2000;
-  while (sent().length < packets.length && Date.now() < deadline) await sleep(10);
-  expect(sent().length, proc.output()).toBe(packets.length);
-  expect(sent().filter((e) => e.error !== undefined)).toEqual([]);
 }
 
 interface Kind {

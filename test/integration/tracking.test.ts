@@ -1,7 +1,8 @@
 // Tracking in the lab: each host runs a small HTTP service; a tracker on the MASTER's service
 // (a script, or the native HTTP or TCP check) lowers its priority when the service stops, and
-// the VIP moves within fall x interval + Skew_Time + 200 ms; started again, it moves back after
-// rise x interval (preemption on).
+// the VIP moves within fall x interval + one advert interval + Skew_Time + 200 ms (the backup
+// takes over Skew_Time after the MASTER's next advert was due: README, design notes); started
+// again, it moves back after rise x interval (preemption on).
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -92,7 +93,7 @@ describe.each(['script', 'http', 'tcp'] as const)(
       await sleep(3 * CHECK_MS);
 
       const skew = skewTimeMs(3, 100, ADVERT_CS);
-      const boundMs = FALL * CHECK_MS + skew + 200;
+      const boundMs = FALL * CHECK_MS + ADVERT_CS * 10 + skew + 200;
       const stoppedAt = Date.now();
       await s1.kill('SIGKILL');
       expect(await pollUntil(() => h2.hasAddress(vip), boundMs + 2000, 10)).toBe(true);

@@ -21,7 +21,8 @@ A live failover demo (needs root: it creates network namespaces, then removes th
   1. h1 becomes MASTER and holds the VIP.
   2. h1 dies (floatd SIGKILLed, cable pulled): h2 takes over after Master_Down_Interval;
      the client's pings resume.
-  3. h1 comes back and preempts h2 (Skew_Time after hearing it).
+  3. h1 comes back and preempts h2 (after its Master_Down_Interval: a router that follows no
+     MASTER yet discards a lower one's adverts, RFC 5798 §6.4.2, as keepalived does).
   4. h1 is stopped (SIGTERM): it sends priority 0, h2 takes over after its Skew_Time.
 
 Options:

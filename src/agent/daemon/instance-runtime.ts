@@ -393,6 +393,9 @@ export class InstanceRuntime {
     const key = `${reason}|${src ?? ''}`;
     if (this.warned.has(key)) {
       this.deps.logger.debug({ reason, src }, 'advert dropped');
+    } else if (PROTOCOL_DISCARDS.has(reason)) {
+      this.warned.add(key);
+      this.deps.logger.info({ reason, src }, 'lower-priority advert discarded (RFC 5798 §6.4.2)');
     } else {
       this.warned.add(key);
       this.deps.logger.warn({ reason, src }, 'advert dropped (further ones from it are counted)');
@@ -518,6 +521,12 @@ export class InstanceRuntime {
     }
   }
 }
+
+/**
+ * Drops that are the protocol at work, not a fault: a preempting backup discards a lower
+ * router's advert (keepalived logs it at info too: "received lower priority advert ... discarding").
+ */
+const PROTOCOL_DISCARDS: ReadonlySet<string> = new Set(['lower-priority']);
 
 /** A promise awaited later: its rejection is handled there, not reported as unhandled now. */
 function settledLater<T>(promise: Promise<T>): Promise<T> {

@@ -53,6 +53,11 @@ export class VirtualRouter {
   private downTimerStartMs = 0;
   /** With cause 'preempt': the priority of the master we outrank. */
   private preemptOverPriority = 0;
+  /**
+   * While this timer ran and we followed no master, a lower-priority advert was discarded: when
+   * it fires we take over from that lower master (reason 'preempting'), not from silence.
+   */
+  private lowerDiscarded = false;
   private advertDeadlineMs: number | undefined;
   private preemptHoldUntilMs: number | undefined;
   private lastTransition: LastTransition | undefined;
@@ -169,7 +174,10 @@ export class VirtualRouter {
       nowMs >= this.masterDownDeadlineMs
     ) {
       // §6.4.2: Master_Down_Timer fired.
-      const reason = TAKEOVER_REASON[this.downTimerCause];
+      const reason =
+        this.downTimerCause === 'silence' && this.lowerDiscarded
+          ? 'preempting'
+          : TAKEOVER_REASON[this.downTimerCause];
       if (!this.syncMember) {
         this.becomeMaster(nowMs, reason, out);
         return;
@@ -238,6 +246,8 @@ export class VirtualRouter {
     // (keepalived: "received lower priority advert ... discarding").
     if (!fromOurMaster) {
       out.push({ type: 'advert-dropped', reason: 'lower-priority', src });
+      // Following none (we just started), this lower router is the master we will replace.
+      if (this.masterAddress === undefined) this.lowerDiscarded = true;
       return;
     }
     // Our master's own priority fell below ours (a tracker). Its adverts are discarded, so it is
@@ -272,6 +282,7 @@ export class VirtualRouter {
   /** (Re)start Master_Down_Timer: Master_Down_Interval after silence, else Skew_Time. */
   private startDownTimer(nowMs: number, cause: DownTimerCause): void {
     this.downTimerCause = cause;
+    this.lowerDiscarded = false;
     this.downTimerStartMs = nowMs;
     this.masterDownDeadlineMs = this.downTimerDeadlineMs();
   }

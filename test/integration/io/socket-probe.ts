@@ -46,6 +46,8 @@ export interface Inject {
   readonly dst: string;
   readonly ttl?: number;
   readonly corrupt?: 'checksum' | 'truncate';
+  /** Wait this long before sending it (default 30 ms). */
+  readonly delayMs?: number;
 }
 
 const print = (o: object): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -165,13 +167,13 @@ async function inject(args: Map<string, string>): Promise<void> {
       : ['loop', so.IPPROTO_IPV6, so.IPV6_MULTICAST_LOOP, 0],
   ]);
   for (const p of packets) {
+    await sleep(p.delayMs ?? 30);
     const packet = craft(family, p);
     const dst = !v4 && p.dst.startsWith('fe80:') ? `${p.dst}%${iface.name}` : p.dst;
     const error = await new Promise<Error | null | undefined>((resolve) =>
       raw.send(packet, 0, packet.length, dst, (e) => resolve(e)),
     );
-    print({ event: 'injected', bytes: packet.length, error: error?.message });
-    await sleep(30);
+    print({ event: 'injected', bytes: packet.length, atMs: Date.now(), error: error?.message });
   }
   raw.close();
 }

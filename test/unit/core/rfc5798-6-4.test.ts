@@ -365,12 +365,12 @@ describe('RFC 5798 §6.4.2 Backup, Preempt_Mode: lower-priority adverts', () => 
   }
   it.each<Row>([
     {
-      rule: 'no master known yet (startup): discarded, counted; Master_Down_Timer untouched',
+      rule: "no master known yet (startup): discarded, counted; Master_Down_Timer untouched (then 'preempting' that lower master)",
       advert: { atMs: 1000, src: PEER, priority: 50 },
       actions: ['advert-dropped'],
       deadlineMs: MASTER_DOWN_MS,
       masterAddress: undefined,
-      reason: 'master-down',
+      reason: 'preempting',
     },
     {
       rule: 'from a router other than our master: discarded, counted; the timer keeps running from our master',
