@@ -11,28 +11,32 @@ export interface Clock {
   setTimer(atMs: number, fire: () => void): TimerHandle;
 }
 
-/**
- * The process's monotonic clock: never jumps with NTP or an operator's `date`.
- *
- * A timer fires after the I/O that is already waiting: libuv runs expired timers before it
- * polls for I/O, so after the event loop stalled (startup work, a GC pause, a loaded host) a
- * Master_Down_Timer would otherwise fire before the adverts that arrived during the stall are
- * read, and a BACKUP would take over from a live MASTER. setImmediate runs after that poll;
- * with nothing waiting it costs one loop turn (microseconds).
- */
+/** The process's monotonic clock: never jumps with NTP or an operator's `date`. */
 export const systemClock: Clock = {
   nowMs: () => performance.now(),
   setTimer(atMs, fire) {
+    const handle = setTimeout(fire, Math.max(0, atMs - performance.now()));
+    return { cancel: () => clearTimeout(handle) };
+  },
+};
+
+/**
+ * systemClock for protocol timers: a timer fires after the I/O that is already waiting. libuv
+ * runs expired timers before it polls for I/O, so after the event loop stalled (startup work,
+ * a GC pause, a loaded host) a Master_Down_Timer would otherwise fire before the adverts that
+ * arrived during the stall are read, and a BACKUP would take over from a live MASTER.
+ * setImmediate runs after that poll; with nothing waiting it costs one loop turn.
+ */
+export const ioFirstClock: Clock = {
+  nowMs: systemClock.nowMs,
+  setTimer(atMs, fire) {
     let immediate: NodeJS.Immediate | undefined;
-    const handle = setTimeout(
-      () => {
-        immediate = setImmediate(fire);
-      },
-      Math.max(0, atMs - performance.now()),
-    );
+    const timer = systemClock.setTimer(atMs, () => {
+      immediate = setImmediate(fire);
+    });
     return {
       cancel: () => {
-        clearTimeout(handle);
+        timer.cancel();
         if (immediate !== undefined) clearImmediate(immediate);
       },
     };

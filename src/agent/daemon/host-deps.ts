@@ -1,6 +1,6 @@
 // The real adapters of a Linux host, wired for the agent.
 import type { Logger } from 'pino';
-import { systemClock } from '../clock.js';
+import { ioFirstClock } from '../clock.js';
 import { readInterface } from '../io/interface-info.js';
 import { Ipv4VrrpSocket } from '../io/vrrp-socket-v4.js';
 import { Ipv6VrrpSocket } from '../io/vrrp-socket-v6.js';
@@ -17,7 +17,8 @@ export function createHostDeps(logger: Logger): AgentDeps {
   ipBatch.start();
   return {
     logger,
-    clock: systemClock,
+    // The VRRP drivers' timers: after the adverts already waiting (clock.ts).
+    clock: ioFirstClock,
     readInterface,
     openSocket: (iface, family, joinMulticast) => {
       // The agent only sees InterfaceFacts; the sockets need the full InterfaceInfo.
