@@ -66,6 +66,8 @@ export interface AgentStatus {
     readonly sendErrors: number;
     readonly received: number;
     readonly rejected: Record<string, number>;
+    /** Packets the kernel dropped because floatd did not read them in time (absent: unknown). */
+    readonly receiveDrops?: number | undefined;
   }[];
   /** Discovery and startup checks, when an instance has cloud targets. */
   readonly cloud?: CloudSessionStatus | undefined;
@@ -185,6 +187,7 @@ export class Agent {
         sendErrors: c.sendErrors,
         received: c.received,
         rejected,
+        ...(c.receiveDrops === undefined ? {} : { receiveDrops: c.receiveDrops }),
       };
     });
   }
