@@ -188,6 +188,18 @@ describe('floatd under hostile input', () => {
     expect(await h1.addresses()).toEqual(expect.arrayContaining(vips));
     expect(await h2.addresses()).not.toContain(vips[0]);
 
+    // The non-peer is named, beside the configured peers and the fix, in the log and /status.
+    const v3uni = (await a1.status()).instances.find((i) => i.name === 'v3uni');
+    expect(v3uni?.unicast).toMatchObject({
+      peers: [h2.ip],
+      notAPeer: [{ src: h3.ip, count: COPIES }],
+      fix: expect.stringContaining(`add it to unicast.peers of instance v3uni`),
+    });
+    const warned = a1.logs().filter((l) => l.reason === 'not-a-peer');
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ level: 40, src: h3.ip, peers: [h2.ip] });
+    expect(String(warned[0]?.fix)).toContain('unicast.acceptUnknownPeers: true');
+
     // Control: the same advert without the defect is accepted, and h1 does step down at once.
     const t = Date.now();
     await inject(h3, [{ ...toGroup, advert: good }]);

@@ -110,7 +110,19 @@ export function formatStatus(status: AgentStatus): string {
       const fenced = t.fencedBy === undefined ? '' : `, fenced by ${t.fencedBy.owner}`;
       out.push(`  cloud ${t.name}: ${t.phase}${fenced}${confirmed}`);
     }
+    const notAPeer = instance.unicast?.notAPeer ?? [];
+    if (notAPeer.length > 0) {
+      const sources = notAPeer.map((n) => `${n.src} (${n.count})`).join(', ');
+      out.push(`  not a peer, dropped: ${sources}; ${instance.unicast?.fix ?? ''}`);
+    }
   });
+  const dropping = status.sockets.filter((s) => (s.receiveDrops ?? 0) > 0);
+  if (dropping.length > 0) {
+    out.push('', 'SOCKETS');
+    for (const s of dropping) {
+      out.push(`  ${s.socket}: ${s.receiveDrops} packets dropped by the kernel (not read in time)`);
+    }
+  }
   if (status.trackers !== undefined && status.trackers.length > 0) {
     out.push('', 'TRACKERS');
     for (const t of status.trackers) {

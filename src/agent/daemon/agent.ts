@@ -19,6 +19,7 @@ import { HeldAddresses } from './held-addresses.js';
 import { Tracking } from './tracking.js';
 import type { InstanceStatus, TransportMode } from './instance-runtime.js';
 import { InstanceRuntime } from './instance-runtime.js';
+import { SocketLog } from './socket-log.js';
 import type { AddressPort, AdvertSocket, AnnouncePort, LinkPort } from './ports.js';
 
 /** What the agent needs to know about an interface. */
@@ -65,6 +66,8 @@ export interface AgentStatus {
     readonly sendErrors: number;
     readonly received: number;
     readonly rejected: Record<string, number>;
+    /** Packets the kernel dropped because floatd did not read them in time (absent: unknown). */
+    readonly receiveDrops?: number | undefined;
   }[];
   /** Discovery and startup checks, when an instance has cloud targets. */
   readonly cloud?: CloudSessionStatus | undefined;
@@ -184,6 +187,7 @@ export class Agent {
         sendErrors: c.sendErrors,
         received: c.received,
         rejected,
+        ...(c.receiveDrops === undefined ? {} : { receiveDrops: c.receiveDrops }),
       };
     });
   }
@@ -516,6 +520,7 @@ export class Agent {
       return existing;
     }
     const log = this.deps.logger.child({ component: 'io.socket', iface: iface.name, family });
+    const socketLog = new SocketLog(log, this.deps.clock);
     // Unicast-only agents still join the group: mode auto may need it, and it costs nothing.
     let socket: AdvertSocket;
     try {
@@ -536,17 +541,12 @@ export class Agent {
       );
       if (runtime === undefined) {
         this.unknownVrid.set(key, (this.unknownVrid.get(key) ?? 0) + 1);
-        log.trace(
-          { vrid: received.advert.vrid, src: received.src },
-          'advert for a VRID we do not run',
-        );
+        socketLog.unknownVrid(received.advert.vrid, received.src);
         return;
       }
       runtime.receive(received);
     });
-    socket.on('reject', (reason, detail, src) => {
-      log.debug({ reason, detail, src }, 'packet rejected');
-    });
+    socket.on('reject', (reason, detail, src) => socketLog.rejected(reason, detail, src));
     socket.on('error', (error) => log.warn({ err: error }, 'socket error'));
     this.sockets.set(key, socket);
     this.multicastJoined.set(key, joinMulticast);

@@ -14,6 +14,7 @@ import type { ReceivedAdvert } from '../vrrp/codec/types.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
 import { VirtualRouter } from '../vrrp/router.js';
 import type { LastTransition, TrackingStatus, VrrpAction, VrrpState } from '../vrrp/types.js';
+import { InstanceDrops, type InstanceDropReason, type UnicastStatus } from './instance-drops.js';
 import type { AddressPort, AdvertSocket, AnnouncePort, Vip } from './ports.js';
 
 export type TransportMode = 'multicast' | 'unicast';
@@ -43,7 +44,8 @@ export interface InstanceDeps {
 export interface InstanceCounters {
   advertsSent: number;
   advertsReceived: number;
-  readonly dropped: Map<string, number>;
+  /** By reason: a fixed set of values, whatever the senders. */
+  readonly dropped: ReadonlyMap<InstanceDropReason, number>;
   addressErrors: number;
 }
 
@@ -64,18 +66,15 @@ export interface InstanceStatus {
     readonly dropped: Record<string, number>;
     readonly addressErrors: number;
   };
+  /** Unicast (mode unicast, or peers configured): the peers and the last non-peers dropped. */
+  readonly unicast?: UnicastStatus | undefined;
   /** Cloud targets: phase, term, fencing and the failover timeline of each. */
   readonly cloud?: ReconcilerStatus | undefined;
 }
 
 export class InstanceRuntime {
   readonly driver: InstanceDriver;
-  readonly counters: InstanceCounters = {
-    advertsSent: 0,
-    advertsReceived: 0,
-    dropped: new Map(),
-    addressErrors: 0,
-  };
+  readonly counters: InstanceCounters;
   private mode: TransportMode;
   /** The deps' configuration, replaced by a reload that changes only what applies in place. */
   private cfg: InstanceConfig;
@@ -85,7 +84,8 @@ export class InstanceRuntime {
   private readonly peers: ReadonlySet<string>;
   /** This instance's address work in order: its GARP follows its add. */
   private ops: Promise<void> = Promise.resolve();
-  private readonly warned = new Set<string>();
+  /** Dropped adverts: counted, warned about within bounds, non-peers listed. */
+  private readonly drops: InstanceDrops;
   private lastMulticastHeardMs: number | undefined;
   /** The last lower-priority advert heard as MASTER, and the check for its silence. */
   private lowerHeardAtMs: number | undefined;
@@ -105,6 +105,18 @@ export class InstanceRuntime {
     this.mode = deps.mode;
     this.vipByAddress = new Map(config.vips.map((v) => [v.address, v]));
     this.peers = new Set(config.unicast.peers);
+    this.drops = new InstanceDrops({
+      name: config.name,
+      logger: deps.logger,
+      clock: deps.clock,
+      metrics: deps.metrics,
+    });
+    this.counters = {
+      advertsSent: 0,
+      advertsReceived: 0,
+      dropped: this.drops.byReason,
+      addressErrors: 0,
+    };
     const router = new VirtualRouter(toRouterConfig(config, deps.primaryAddress));
     this.driver = new InstanceDriver(router, deps.clock, (action) => this.execute(action));
   }
@@ -288,7 +300,7 @@ export class InstanceRuntime {
       !config.unicast.acceptUnknownPeers &&
       !this.peers.has(received.src)
     ) {
-      this.drop('not-a-peer', received.src);
+      this.drops.dropNotAPeer(received.src, config.unicast.peers);
       return;
     }
     this.counters.advertsReceived++;
@@ -382,24 +394,16 @@ export class InstanceRuntime {
         dropped: Object.fromEntries(this.counters.dropped),
         addressErrors: this.counters.addressErrors,
       },
+      ...(this.mode === 'unicast' || this.cfg.unicast.peers.length > 0
+        ? {
+            unicast: this.drops.unicastStatus(
+              this.cfg.unicast.peers,
+              this.cfg.unicast.acceptUnknownPeers,
+            ),
+          }
+        : {}),
       ...(this.deps.reconciler === undefined ? {} : { cloud: this.deps.reconciler.status() }),
     };
-  }
-
-  drop(reason: string, src: string | undefined): void {
-    this.counters.dropped.set(reason, (this.counters.dropped.get(reason) ?? 0) + 1);
-    this.deps.metrics?.advertsDropped.inc({ instance: this.name, reason });
-    // The same sender usually repeats every interval: warn once, then count quietly.
-    const key = `${reason}|${src ?? ''}`;
-    if (this.warned.has(key)) {
-      this.deps.logger.debug({ reason, src }, 'advert dropped');
-    } else if (PROTOCOL_DISCARDS.has(reason)) {
-      this.warned.add(key);
-      this.deps.logger.info({ reason, src }, 'lower-priority advert discarded (RFC 5798 §6.4.2)');
-    } else {
-      this.warned.add(key);
-      this.deps.logger.warn({ reason, src }, 'advert dropped (further ones from it are counted)');
-    }
   }
 
   private destinations(): readonly string[] {
@@ -501,19 +505,11 @@ export class InstanceRuntime {
         this.syncReadyListeners.forEach((l) => l());
         return;
       case 'advert-dropped':
-        this.drop(action.reason, action.src);
+        this.drops.drop(action.reason, action.src);
         return;
-      case 'advert-anomaly': {
-        const key = `anomaly|${action.reason}|${action.src}`;
-        if (!this.warned.has(key)) {
-          this.warned.add(key);
-          logger.warn(
-            { reason: action.reason, src: action.src },
-            'advert accepted with an anomaly',
-          );
-        }
+      case 'advert-anomaly':
+        this.drops.anomaly(action.reason, action.src);
         return;
-      }
       default: {
         const never: never = action;
         throw new Error(`unhandled action ${JSON.stringify(never)}`);
@@ -521,12 +517,6 @@ export class InstanceRuntime {
     }
   }
 }
-
-/**
- * Drops that are the protocol at work, not a fault: a preempting backup discards a lower
- * router's advert (keepalived logs it at info too: "received lower priority advert ... discarding").
- */
-const PROTOCOL_DISCARDS: ReadonlySet<string> = new Set(['lower-priority']);
 
 /** A promise awaited later: its rejection is handled there, not reported as unhandled now. */
 function settledLater<T>(promise: Promise<T>): Promise<T> {

@@ -27,6 +27,8 @@ export interface AdvertSocket {
     readonly sendErrors: number;
     readonly received: number;
     readonly rejected: Readonly<Record<string, number>>;
+    /** Dropped by the kernel before we read them (receive buffer full); undefined: unknown. */
+    readonly receiveDrops?: number | undefined;
   };
 }
 

@@ -20,6 +20,8 @@ export interface RawSocket {
   ): RawSocket;
   setOption(level: number, option: number, value: number): void;
   setOption(level: number, option: number, value: Buffer, length: number): void;
+  /** getsockopt into all of `value` (`length` is required, unused); returns bytes written. */
+  getOption(level: number, option: number, value: Buffer, length: number): number;
   on(event: 'message', listener: (buffer: Buffer, source: string) => void): RawSocket;
   on(event: 'error', listener: (error: Error) => void): RawSocket;
   on(event: 'close', listener: () => void): RawSocket;

@@ -7,6 +7,10 @@ import type { RawSocket } from './raw-socket.js';
 
 export const SOL_SOCKET = 1;
 export const SO_BINDTODEVICE = 25;
+/** Linux >= 4.12: u32[SK_MEMINFO_VARS] in host order (<linux/sock_diag.h>). */
+export const SO_MEMINFO = 55;
+const SK_MEMINFO_DROPS = 8;
+const SK_MEMINFO_VARS = 9;
 
 export const IPPROTO_IP = 0;
 export const IP_HDRINCL = 3;
@@ -50,6 +54,21 @@ export function ipv6Mreq(group: Uint8Array, ifindex: number): Buffer {
 /** SO_BINDTODEVICE's value: the name, NUL-terminated. */
 export function deviceName(name: string): Buffer {
   return Buffer.from(`${name}\0`, 'latin1');
+}
+
+/**
+ * Packets the kernel dropped for this socket (sk_drops: the receive buffer was full when they
+ * arrived). raw-socket has no recvmsg, so SO_RXQ_OVFL cannot be read; SO_MEMINFO carries the
+ * same counter. Throws when the socket is closed or the kernel lacks SO_MEMINFO.
+ */
+export function readReceiveDrops(socket: RawSocket): number {
+  const meminfo = Buffer.alloc(SK_MEMINFO_VARS * 4);
+  const length = socket.getOption(SOL_SOCKET, SO_MEMINFO, meminfo, meminfo.length);
+  if (length < (SK_MEMINFO_DROPS + 1) * 4) {
+    throw new VrrpSocketError(`SO_MEMINFO returned ${length} bytes, without the drop counter`);
+  }
+  const offset = SK_MEMINFO_DROPS * 4;
+  return endianness() === 'LE' ? meminfo.readUInt32LE(offset) : meminfo.readUInt32BE(offset);
 }
 
 /** [name for errors, level, option, value] */

@@ -12,6 +12,7 @@ import type {
 import { VrrpSendError, VrrpSocketError } from './errors.js';
 import type { InterfaceInfo } from './interface-info.js';
 import type { RawSocket } from './raw-socket.js';
+import { readReceiveDrops } from './socket-options.js';
 
 export type TransportRejectReason = RejectReason | 'own-packet';
 
@@ -37,6 +38,11 @@ export interface VrrpSocketCounters {
   readonly received: number;
   readonly receiveErrors: number;
   readonly rejected: Readonly<Record<TransportRejectReason, number>>;
+  /**
+   * Packets the kernel dropped because we did not read them in time (the receive buffer was
+   * full); undefined when the kernel cannot tell (SO_MEMINFO, Linux >= 4.12).
+   */
+  readonly receiveDrops: number | undefined;
 }
 
 export interface VrrpSocketEvents {
@@ -66,6 +72,8 @@ export abstract class VrrpSocketBase extends EventEmitter<VrrpSocketEvents> {
   private sendErrorCount = 0;
   private receivedCount = 0;
   private receiveErrorCount = 0;
+  /** The last drop count read: kept once the socket is closed. */
+  private receiveDropCount: number | undefined;
   private readonly rejectedCounts = Object.fromEntries(
     [...REJECT_REASONS, 'own-packet'].map((r) => [r, 0]),
   ) as Record<TransportRejectReason, number>;
@@ -98,7 +106,19 @@ export abstract class VrrpSocketBase extends EventEmitter<VrrpSocketEvents> {
       received: this.receivedCount,
       receiveErrors: this.receiveErrorCount,
       rejected: { ...this.rejectedCounts },
+      receiveDrops: this.readReceiveDrops(),
     };
+  }
+
+  /** A getsockopt, read when asked (status, a scrape): nothing runs per packet. */
+  private readReceiveDrops(): number | undefined {
+    if (this.closed) return this.receiveDropCount;
+    try {
+      this.receiveDropCount = readReceiveDrops(this.raw);
+    } catch {
+      // A kernel without SO_MEMINFO: stays unknown.
+    }
+    return this.receiveDropCount;
   }
 
   /**

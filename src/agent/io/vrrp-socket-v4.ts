@@ -91,7 +91,8 @@ export class Ipv4VrrpSocket extends VrrpSocketBase {
   }
 
   protected decode(buffer: Buffer): ReceiveResult {
-    return decodeIpv4Packet(buffer);
+    // The kernel checked the header checksum before it rewrote any Timestamp option.
+    return decodeIpv4Packet(buffer, { headerChecksumVerified: true });
   }
 
   protected ownAddressesOf(iface: InterfaceInfo): readonly string[] {

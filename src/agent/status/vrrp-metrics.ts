@@ -8,6 +8,8 @@ import type { InstanceStatus } from '../daemon/instance-runtime.js';
 export interface SocketRejects {
   readonly socket: string;
   readonly rejected: Readonly<Record<string, number>>;
+  /** Dropped by the kernel before floatd read them; absent when the kernel cannot tell. */
+  readonly receiveDrops?: number | undefined;
 }
 
 const STATES = ['initialize', 'backup', 'master', 'fault'] as const;
@@ -60,6 +62,21 @@ export class VrrpMetrics {
           for (const [reason, count] of Object.entries(s.rejected)) {
             this.inc({ socket: s.socket, reason }, count);
           }
+        }
+      },
+    });
+    new Counter({
+      name: 'floatd_vrrp_socket_receive_drops_total',
+      help:
+        'Packets the kernel dropped for a VRRP socket because floatd did not read them in time ' +
+        '(its receive buffer was full), by socket.',
+      labelNames: ['socket'],
+      registers,
+      collect() {
+        // The kernel keeps the total (SO_MEMINFO): read at scrape time.
+        this.reset();
+        for (const s of sockets()) {
+          if (s.receiveDrops !== undefined) this.inc({ socket: s.socket }, s.receiveDrops);
         }
       },
     });

@@ -4,6 +4,7 @@
 //   listen iface=eth0 families=ipv4,ipv6 [join=0]      until killed (SIGTERM prints counters)
 //   send   iface=eth0 family=ipv4 plan='<SendPlan>'     sends, listens lingerMs, prints counters
 //   inject iface=eth0 family=ipv4 packets='<Inject[]>'  crafted packets (bad TTL, checksum...)
+//   flood  iface=eth0 count=N packet='<Inject>'         one IPv4 packet N times, as fast as it goes
 import { Ipv4VrrpSocket } from '../../../src/agent/io/vrrp-socket-v4.js';
 import { Ipv6VrrpSocket } from '../../../src/agent/io/vrrp-socket-v6.js';
 import type { VrrpSocketBase } from '../../../src/agent/io/vrrp-socket-base.js';
@@ -48,6 +49,8 @@ export interface Inject {
   readonly corrupt?: 'checksum' | 'truncate';
   /** Wait this long before sending it (default 30 ms). */
   readonly delayMs?: number;
+  /** IPv4 options (hex, a multiple of 4 bytes) after the fixed header; the kernel sums it. */
+  readonly ipOptionsHex?: string;
 }
 
 const print = (o: object): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -137,6 +140,12 @@ function craft(family: IpFamily, p: Inject): Buffer {
       trafficClass: 0xc0,
     });
   }
+  if (family === 'ipv4' && p.ipOptionsHex !== undefined) {
+    const options = Buffer.from(p.ipOptionsHex, 'hex');
+    header = Buffer.concat([header, options]);
+    header.writeUInt8(0x40 | (header.length / 4), 0);
+    header.writeUInt16BE(header.length + msg.length, 2);
+  }
   if (p.corrupt === 'checksum') msg.writeUInt16BE(msg.readUInt16BE(6) ^ 0x5a5a, 6);
   if (p.corrupt === 'truncate') {
     msg = msg.subarray(0, 4); // shorter than the 8-byte VRRP header
@@ -178,14 +187,53 @@ async function inject(args: Map<string, string>): Promise<void> {
   raw.close();
 }
 
+/** raw-socket's native handle: a synchronous sendto (its queued send does one per loop turn). */
+interface NativeSend {
+  send(b: Buffer, offset: number, length: number, address: string, done: () => void): void;
+}
+
+async function flood(args: Map<string, string>): Promise<void> {
+  const iface = await readInterface(args.get('iface') ?? 'eth0');
+  const count = Number(args.get('count') ?? '1000');
+  const p = JSON.parse(args.get('packet') ?? '{}') as Inject;
+  const raw = openRawSocket('ipv4', VRRP_PROTOCOL, 4096);
+  so.applyOptions(raw, [
+    ['bind', so.SOL_SOCKET, so.SO_BINDTODEVICE, so.deviceName(iface.name)],
+    ['hdrincl', so.IPPROTO_IP, so.IP_HDRINCL, 1],
+    ['loop', so.IPPROTO_IP, so.IP_MULTICAST_LOOP, 0],
+  ]);
+  const packet = craft('ipv4', p);
+  const native = (raw as unknown as { wrap: NativeSend }).wrap;
+  const started = performance.now();
+  let sent = 0;
+  let blocked = 0;
+  while (sent < count) {
+    try {
+      native.send(packet, 0, packet.length, p.dst, () => undefined);
+      sent++;
+    } catch {
+      blocked++; // a full send buffer: let it drain
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  const ms = performance.now() - started;
+  print({ event: 'flooded', sent, blocked, ms, perSecond: Math.round((sent * 1000) / ms) });
+  raw.close();
+}
+
 const [mode, ...rest] = process.argv.slice(2);
 const args = new Map(
   rest.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] as [string, string]),
 );
-const modes: Record<string, (a: Map<string, string>) => Promise<void>> = { listen, send, inject };
+const modes: Record<string, (a: Map<string, string>) => Promise<void>> = {
+  listen,
+  send,
+  inject,
+  flood,
+};
 const run = modes[mode ?? ''];
 if (run === undefined) {
-  console.error('usage: socket-probe.ts listen|send|inject key=value...');
+  console.error('usage: socket-probe.ts listen|send|inject|flood key=value...');
   process.exit(2);
 }
 run(args).then(

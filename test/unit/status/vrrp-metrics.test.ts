@@ -50,4 +50,29 @@ describe('VrrpMetrics', () => {
       'floatd_vrrp_packets_rejected_total{socket="eth0/ipv4",reason="bad-checksum"} 3',
     );
   });
+
+  it('kernel receive drops per socket, read at scrape time; a socket that cannot tell is left out', async () => {
+    const registry = new Registry();
+    const sockets: SocketRejects[] = [
+      { socket: 'eth0/ipv4', rejected: {}, receiveDrops: 0 },
+      { socket: 'eth0/ipv6', rejected: {} },
+    ];
+    new VrrpMetrics(
+      registry,
+      () => [],
+      () => sockets,
+    );
+    const drops = (text: string) =>
+      samples(text).filter((l) => l.startsWith('floatd_vrrp_socket_receive_drops_total'));
+    expect(drops(await registry.metrics())).toEqual([
+      'floatd_vrrp_socket_receive_drops_total{socket="eth0/ipv4"} 0',
+    ]);
+    sockets[0] = { socket: 'eth0/ipv4', rejected: {}, receiveDrops: 19_744 };
+    expect(drops(await registry.metrics())).toEqual([
+      'floatd_vrrp_socket_receive_drops_total{socket="eth0/ipv4"} 19744',
+    ]);
+    expect(await registry.metrics()).toContain(
+      '# TYPE floatd_vrrp_socket_receive_drops_total counter',
+    );
+  });
 });

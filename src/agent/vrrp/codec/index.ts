@@ -18,7 +18,7 @@ export { compareIp, formatIp, ipFamilyOf, parseIp } from './ip-address.js';
 export { internetChecksum } from './checksum.js';
 export type { DecodedVrrpMessage } from './vrrp-message.js';
 export { decodeVrrpMessage, encodeVrrpMessage, v2AuthDataFromPassword } from './vrrp-message.js';
-export type { Ipv4EncodeOptions } from './ipv4-packet.js';
+export type { Ipv4DecodeOptions, Ipv4EncodeOptions } from './ipv4-packet.js';
 export { decodeIpv4Packet, encodeIpv4Packet } from './ipv4-packet.js';
 export type { Ipv6ReceiveInfo } from './ipv6-payload.js';
 export { decodeIpv6Payload } from './ipv6-payload.js';

@@ -63,8 +63,25 @@ export function encodeIpv4Packet(
   return Buffer.concat([header, msg]);
 }
 
-/** Decode a received IPv4 packet (header included, options allowed). Never throws. */
-export function decodeIpv4Packet(packet: Buffer): DecodeResult<ReceivedAdvert> {
+export interface Ipv4DecodeOptions {
+  /**
+   * The packet comes from a raw socket, so the kernel verified its header checksum on receipt
+   * (ip_rcv) and may have rewritten a Timestamp or Record Route option since, for local delivery,
+   * without recomputing the checksum (RFC 791 §3.1 has the receiver fill them in): the checksum
+   * we see can be stale, and checking it would reject valid adverts. keepalived 2.2.7 does not
+   * check it either. Default false: a capture or a simulated frame is checked.
+   */
+  readonly headerChecksumVerified?: boolean;
+}
+
+/**
+ * Decode a received IPv4 packet (header included). Never throws. Options (IHL > 5) are skipped
+ * unread, as keepalived 2.2.7 does (vrrp_get_header: the VRRP header is at IHL × 4).
+ */
+export function decodeIpv4Packet(
+  packet: Buffer,
+  opts: Ipv4DecodeOptions = {},
+): DecodeResult<ReceivedAdvert> {
   if (packet.length < IPV4_MIN_HEADER_LENGTH) {
     return reject('truncated', `${packet.length} bytes, an IPv4 header is at least 20`);
   }
@@ -85,8 +102,10 @@ export function decodeIpv4Packet(packet: Buffer): DecodeResult<ReceivedAdvert> {
   if (packet.length < totalLength) {
     return reject('truncated', `${packet.length} bytes, IP total length ${totalLength}`);
   }
-  // The kernel has verified it already; a capture or a simulator may not have.
-  if (internetChecksum(packet.subarray(0, headerLength)) !== 0) {
+  if (
+    opts.headerChecksumVerified !== true &&
+    internetChecksum(packet.subarray(0, headerLength)) !== 0
+  ) {
     return reject('bad-ip-header', 'IP header checksum');
   }
   // Raw sockets get reassembled packets only; a fragment here is not a whole advert.
