@@ -312,10 +312,12 @@ export class VirtualRouter {
       // §6.4.3: another master is leaving: send an ADVERTISEMENT at once so its backups do not
       // take over — even right after our own advert, which they may have heard before its
       // priority 0. A leaving master sends this once; from a peer that keeps sending it, one
-      // answer per interval.
+      // answer per interval; from senders cycling their source address, one per answer gap in
+      // all, so a flood is not reflected onto the link packet for packet.
       const intervalMs = centisecondsToMs(this.config.advertIntervalCs);
       const last = this.lastStopAnswer;
       if (last !== undefined && last.src === src && nowMs - last.atMs < intervalMs) return;
+      if (last !== undefined && nowMs - last.atMs < intervalMs * ANSWER_GAP_FRACTION) return;
       this.lastStopAnswer = { src, atMs: nowMs };
       this.sendAdvert(nowMs, ours, out);
       return;

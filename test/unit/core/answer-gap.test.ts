@@ -148,8 +148,22 @@ describe('the answer gap: 1/8 of our Advertisement_Interval since the last adver
       { type: 'send-advert', advert: advertFrom({ priority: 100 }, router.config) },
     ]);
     expect(router.nextDeadlineMs()).toBe(t0 + 1 + 1000);
-    // Another sender leaving is answered too.
-    expect(sent(receive(router, t0 + 2, LOWER_ADDRESS, { priority: 0 }))).toHaveLength(1);
+    // Another sender leaving is answered too, one answer gap later.
+    expect(sent(receive(router, t0 + 2, LOWER_ADDRESS, { priority: 0 }))).toHaveLength(0);
+    expect(sent(receive(router, t0 + 1 + GAP_MS, LOWER_ADDRESS, { priority: 0 }))).toHaveLength(1);
+  });
+
+  it('priority 0 from 1,000 cycling sources in one interval: at most 8 answers (no reflection)', () => {
+    const { router, t0 } = master();
+    let answers = 0;
+    for (let i = 0; i < 1000; i++) {
+      const now = t0 + 1 + i;
+      runUntil(router, now);
+      const src = `10.0.${Math.floor(i / 250) + 1}.${(i % 250) + 3}`;
+      answers += sent(receive(router, now, src, { priority: 0 })).length;
+    }
+    expect(answers).toBeLessThanOrEqual(1000 / GAP_MS);
+    expect(answers).toBeGreaterThan(0);
   });
 
   it('priority 0 from one sender is answered once per interval, not at its rate', () => {
