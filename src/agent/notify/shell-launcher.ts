@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
+import { dieWithAgent } from '../process/death-signal.js';
 import {
   GroupTimeout,
   killGroup,
@@ -125,7 +126,9 @@ export class ShellLauncher {
   private ensureStarted(): ChildProcess | undefined {
     if (this.closed) return undefined;
     if (this.child !== undefined) return this.child;
-    const child = spawn('sh', ['-c', SCRIPT], {
+    // Ends with floatd even by SIGKILL; its scripts do not (a death signal is not inherited).
+    const { cmd, args } = dieWithAgent('sh', ['-c', SCRIPT]);
+    const child = spawn(cmd, args, {
       stdio: ['pipe', 'pipe', 'ignore'],
       detached: true,
     });
