@@ -65,9 +65,10 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
     close(fd);
     return ThrowErrno(env, err, "bind");
   }
-  // A takeover's burst is hundreds of frames at once; on a NIC each waits in the qdisc until
-  // transmitted, charged to this socket. Room for a few thousand instead of ~250 (the default
-  // wmem), so a burst does not end in EAGAIN; without CAP_NET_ADMIN the default stays.
+  // A takeover's burst is hundreds of frames at once (5 rounds x 200 VIPs with keepalived's
+  // defaults); on a NIC each waits in the qdisc until transmitted, charged to this socket at
+  // ~800 bytes. The default wmem (212992) holds ~260 before EAGAIN; 4 MiB (the kernel doubles
+  // it) ~10,000, measured. Without CAP_NET_ADMIN the default stays.
   int sndbuf = 4 << 20;
   setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof sndbuf);
   return Napi::Number::New(env, fd);

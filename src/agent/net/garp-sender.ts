@@ -5,13 +5,15 @@
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import { packetSocketAddon, type PacketSocketAddon } from '../native/packet-socket-addon.js';
-import { encodeGratuitousArp } from './arp-frame.js';
+import { encodeGratuitousArp, garpTemplate, type GarpTemplate } from './arp-frame.js';
 import { GratuitousArpError } from './errors.js';
 import type { AnnounceSender } from './garp.js';
 import type { Vip } from './vip.js';
 
 /** sendto() on a socket whose interface was deleted (ENXIO), or bind() to one (ENODEV). */
 const INTERFACE_GONE = new Set(['ENXIO', 'ENODEV']);
+/** Frames kept per interface for the next rounds (VIPs are configured: far fewer in practice). */
+const MAX_CACHED_FRAMES = 4096;
 
 export interface PacketGarpSenderOptions {
   readonly logger: Logger;
@@ -38,6 +40,9 @@ interface Link {
   readonly fd: number;
   readonly ifindex: number;
   mac: Buffer;
+  template: GarpTemplate;
+  /** VIP -> its frame with this MAC: a burst's later rounds and the refreshes re-encode nothing. */
+  readonly frames: Map<string, Buffer>;
   checkedAtMs: number;
 }
 
@@ -106,7 +111,13 @@ export class PacketGarpSender implements AnnounceSender {
   }
 
   private sendOn(link: Link, vip: Vip): void {
-    this.addon().send(link.fd, link.ifindex, encodeGratuitousArp(link.mac, vip.address));
+    let frame = link.frames.get(vip.address);
+    if (frame === undefined) {
+      if (link.frames.size >= MAX_CACHED_FRAMES) link.frames.clear();
+      frame = link.template.withAddress(vip.address);
+      link.frames.set(vip.address, frame);
+    }
+    this.addon().send(link.fd, link.ifindex, frame);
   }
 
   /** The device's socket: opened at first use, reopened if the name now means another index. */
@@ -117,7 +128,13 @@ export class PacketGarpSender implements AnnounceSender {
     if (cached !== undefined && nowMs - cached.checkedAtMs < this.recheckAfterMs) return cached;
     const ifindex = addon.interfaceIndex(device);
     if (cached !== undefined && cached.ifindex === ifindex) {
-      cached.mac = addon.hardwareAddress(cached.fd); // `ip link set DEV address` may change it
+      // `ip link set DEV address ...` may have changed it.
+      const mac = addon.hardwareAddress(cached.fd);
+      if (!mac.equals(cached.mac)) {
+        cached.mac = mac;
+        cached.template = garpTemplate(mac, device);
+        cached.frames.clear();
+      }
       cached.checkedAtMs = nowMs;
       return cached;
     }
@@ -126,7 +143,16 @@ export class PacketGarpSender implements AnnounceSender {
       this.reopenedCount++;
     }
     const fd = addon.open(ifindex);
-    const link: Link = { fd, ifindex, mac: addon.hardwareAddress(fd), checkedAtMs: nowMs };
+    let mac: Buffer;
+    let template: GarpTemplate;
+    try {
+      mac = addon.hardwareAddress(fd);
+      template = garpTemplate(mac, device); // throws for a device that is not Ethernet
+    } catch (error) {
+      addon.close(fd);
+      throw error;
+    }
+    const link: Link = { fd, ifindex, mac, template, frames: new Map(), checkedAtMs: nowMs };
     this.links.set(device, link);
     return link;
   }

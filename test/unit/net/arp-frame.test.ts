@@ -5,7 +5,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { encodeGratuitousArp, GARP_FRAME_BYTES } from '../../../src/agent/net/arp-frame.js';
+import {
+  encodeGratuitousArp,
+  GARP_FRAME_BYTES,
+  garpTemplate,
+} from '../../../src/agent/net/arp-frame.js';
 import { LINKTYPE_ETHERNET, readPcap } from '../../helpers/pcap.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -40,6 +44,14 @@ describe('encodeGratuitousArp', () => {
         'c00002fa', // target IP: the VIP again
       ].join(''),
     );
+  });
+
+  it('one template per MAC gives an independent frame per VIP', () => {
+    const template = garpTemplate(mac('02:00:5e:00:01:07'));
+    const a = template.withAddress('10.0.0.1');
+    const b = template.withAddress('10.0.0.2');
+    expect(a).toEqual(encodeGratuitousArp(mac('02:00:5e:00:01:07'), '10.0.0.1'));
+    expect(b).toEqual(encodeGratuitousArp(mac('02:00:5e:00:01:07'), '10.0.0.2'));
   });
 
   it('refuses what is not an Ethernet MAC or an IPv4 address (FLOATD_ERR_GARP)', () => {

@@ -138,6 +138,10 @@ describe('PacketGarpSender', () => {
       'mac 101',
     ]);
     expect(sender.counters).toEqual({ sent: 201, failed: 0, reopened: 0 });
+    // The next round (same burst) sends the very same frames: nothing is encoded again.
+    for (const v of vips) sender.send(v);
+    expect(kernel.sent[201]?.frame).toBe(kernel.sent[0]?.frame);
+    expect(kernel.calls).toHaveLength(6);
   });
 
   it('an interface deleted and re-created: ENXIO, a new socket, and the frame still goes out', () => {
