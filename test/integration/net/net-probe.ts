@@ -4,6 +4,9 @@
 //   addr add|remove|present|leftovers '<Vip JSON or Vip[] JSON>'
 //   announce '<Vip[] JSON>'     one round (GARP / unsolicited NA), sent synchronously
 //   link DEV                      watch DEV until killed
+//   garp-recreate DEV VIP         GARP on DEV (a macvlan of eth0), DEV deleted and made again
+//                                 (new ifindex and MAC), GARP again from the same sender
+import { execFileSync } from 'node:child_process';
 import { pino } from 'pino';
 import { AddressManager } from '../../../src/agent/net/address-manager.js';
 import { GarpScheduler } from '../../../src/agent/net/garp.js';
@@ -72,11 +75,38 @@ async function link(dev: string): Promise<void> {
   });
 }
 
+function garpRecreate(dev: string, address: string): void {
+  const makeDev = (): void =>
+    void execFileSync('sh', [
+      '-c',
+      `ip link add ${dev} link eth0 type macvlan && ip link set ${dev} up`,
+    ]);
+  const macOf = (): string =>
+    (
+      JSON.parse(execFileSync('ip', ['-j', 'link', 'show', dev], { encoding: 'utf8' })) as {
+        address: string;
+      }[]
+    )[0]?.address ?? '';
+  const garp = new PacketGarpSender({ logger });
+  const vip: Vip = { address, prefixLength: 24, device: dev };
+  makeDev();
+  const before = macOf();
+  garp.send(vip);
+  execFileSync('ip', ['link', 'del', dev]);
+  makeDev();
+  const after = macOf();
+  garp.send(vip); // well within the recheck period: the old socket first (ENXIO), then a new one
+  print({ event: 'recreated', before, after, counters: garp.counters });
+  garp.close();
+  execFileSync('ip', ['link', 'del', dev]);
+}
+
 const [mode, ...args] = process.argv.slice(2);
 const main = async (): Promise<void> => {
   if (mode === 'addr') return addr(args[0] ?? '', args[1] ?? '');
   if (mode === 'announce') return announce(args[0] ?? '[]');
   if (mode === 'link') return link(args[0] ?? '');
+  if (mode === 'garp-recreate') return garpRecreate(args[0] ?? '', args[1] ?? '');
   throw new Error(`unknown mode ${mode}`);
 };
 main().catch((error: unknown) => {
