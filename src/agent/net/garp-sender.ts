@@ -77,8 +77,8 @@ export class PacketGarpSender implements AnnounceSender {
   }
 
   /**
-   * Load the addon and run the encoder once now, at startup: their first runs (dlopen, ipaddr.js
-   * compiling) belong there, not on the failover path. Throws if the addon is not built.
+   * Load the addon and run the encoder once now, at startup: their first runs (dlopen, the
+   * regex's compilation) belong there, not on the failover path. Throws if the addon is not built.
    */
   open(): void {
     this.addon();
@@ -131,8 +131,8 @@ export class PacketGarpSender implements AnnounceSender {
       // `ip link set DEV address ...` may have changed it.
       const mac = addon.hardwareAddress(cached.fd);
       if (!mac.equals(cached.mac)) {
-        cached.mac = mac;
         cached.template = garpTemplate(mac, device);
+        cached.mac = mac;
         cached.frames.clear();
       }
       cached.checkedAtMs = nowMs;
