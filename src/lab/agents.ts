@@ -66,7 +66,7 @@ export class FloatdAgent {
 
   /**
    * Ask for the status: SIGUSR1 to floatd itself (not its process group: that would end its
-   * arping and ip children) and wait for the status line it logs.
+   * ip children) and wait for the status line it logs.
    */
   async status(timeoutMs = 3000): Promise<AgentStatus> {
     const lines = (): Record<string, unknown>[] => this.logs().filter((l) => l.event === 'status');

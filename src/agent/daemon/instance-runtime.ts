@@ -86,6 +86,8 @@ export class InstanceRuntime {
   private ops: Promise<void> = Promise.resolve();
   /** Dropped adverts: counted, warned about within bounds, non-peers listed. */
   private readonly drops: InstanceDrops;
+  /** Bumped when the VIPs go: an announcement still queued behind their add is void then. */
+  private vipsGeneration = 0;
   private lastMulticastHeardMs: number | undefined;
   /** The last lower-priority advert heard as MASTER, and the check for its silence. */
   private lowerHeardAtMs: number | undefined;
@@ -474,6 +476,7 @@ export class InstanceRuntime {
       }
       case 'del-vips': {
         announce.stopped(this.name);
+        this.vipsGeneration++;
         const done = settledLater(
           Promise.all(this.vipsOf(action.vips).map((v) => addresses.remove(v))),
         );
@@ -484,11 +487,13 @@ export class InstanceRuntime {
         return;
       }
       case 'send-garp': {
-        // After the add above has completed: a GARP for an address not yet on the interface
-        // would announce nothing (LAB.md).
+        // After the add above has completed: neighbours must not be sent our way before the
+        // address is there to answer. Not at all if the VIPs went meanwhile (left MASTER).
         const vips = this.vipsOf(action.vips);
+        const generation = this.vipsGeneration;
         this.enqueue('announcing VIPs', async () => {
-          announce.becameMaster(this.name, vips, config.garp);
+          if (generation === this.vipsGeneration)
+            announce.becameMaster(this.name, vips, config.garp);
         });
         return;
       }

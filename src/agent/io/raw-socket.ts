@@ -7,6 +7,7 @@
 //   as 'error' and the socket closes itself ('close' follows).
 // - 'message' buffers are slices of one shared receive buffer: copy what must outlive the call.
 import { createRequire } from 'node:module';
+import { markSocketsCloseOnExec } from '../native/close-on-exec.js';
 
 export type RawFamily = 'ipv4' | 'ipv6';
 
@@ -46,12 +47,19 @@ function rawSocketModule(): RawSocketModule {
   return loaded;
 }
 
-/** A SOCK_RAW socket for `protocol`. Throws (e.g. EPERM without CAP_NET_RAW). */
+/** A SOCK_RAW socket for `protocol`, close-on-exec. Throws (e.g. EPERM without CAP_NET_RAW). */
 export function openRawSocket(family: RawFamily, protocol: number, bufferSize: number): RawSocket {
   const mod = rawSocketModule();
-  return mod.createSocket({
+  const socket = mod.createSocket({
     protocol,
     addressFamily: family === 'ipv4' ? mod.AddressFamily.IPv4 : mod.AddressFamily.IPv6,
     bufferSize,
   });
+  try {
+    markSocketsCloseOnExec();
+  } catch (error) {
+    socket.close();
+    throw error;
+  }
+  return socket;
 }

@@ -1,4 +1,4 @@
-// Running host commands (ip, arping) without a shell: arguments are never parsed by anything.
+// Running host commands (ip) without a shell: arguments are never parsed by anything.
 import { execFile } from 'node:child_process';
 
 export interface CommandOutput {

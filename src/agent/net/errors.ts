@@ -41,3 +41,10 @@ export class NetClosedError extends FloatdError {
     super('FLOATD_NET_CLOSED', `${what} is closed`);
   }
 }
+
+/** A gratuitous ARP could not be built or sent (counted and logged by the sender, never fatal). */
+export class GratuitousArpError extends FloatdError {
+  constructor(detail: string, cause?: unknown) {
+    super('FLOATD_ERR_GARP', `gratuitous ARP: ${detail}`, { cause });
+  }
+}

@@ -1,11 +1,9 @@
 // Announcing a new MASTER's VIPs on keepalived's schedule: gratuitous ARP for IPv4
-// (arping-sender.ts), unsolicited NA for IPv6 (unsolicited-na.ts).
+// (garp-sender.ts), unsolicited NA for IPv6 (unsolicited-na.ts).
 import type { Logger } from 'pino';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { AnnounceSettingsError } from './errors.js';
 import { vipFamily, type Vip, type VipFamily } from './vip.js';
-
-export { ArpingSender, type ArpingSenderOptions } from './arping-sender.js';
 
 /** keepalived's vrrp_garp_* / garp_master_* settings, in milliseconds. */
 export interface GarpSettings {
@@ -21,7 +19,10 @@ export interface GarpSettings {
   readonly intervalMs: number;
 }
 
-/** Puts one announcement for `vip` on the wire. Must not throw or block (fire and forget). */
+/**
+ * Puts one announcement for `vip` on the wire, now: a round is sent synchronously, so when
+ * stopped() returns nothing of that instance is left to send. Must not throw or block.
+ */
 export interface AnnounceSender {
   send(vip: Vip): void;
   close(): void;
@@ -83,7 +84,7 @@ export class GarpScheduler {
     plan.timers.clear();
   }
 
-  /** Cancel every schedule and stop the senders (running arping processes are killed). */
+  /** Cancel every schedule and close the senders' sockets. */
   close(): void {
     this.closed = true;
     for (const key of [...this.plans.keys()]) this.stopped(key);

@@ -7,6 +7,7 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { CommandOutput, CommandRunner } from './command-runner.js';
 import { execFileRunner } from './command-runner.js';
+import { dieWithAgent } from '../process/death-signal.js';
 
 // Fails everywhere ('/' is never in an interface name): its "Command failed -:N" line marks
 // that every line before it has been executed (ip runs the lines one by one).
@@ -69,8 +70,10 @@ export class IpBatch {
     let child: BatchChild;
     try {
       // Its own process group: a signal to the agent's group (Ctrl-C, a test's kill) must not
-      // kill it in the middle of the shutdown's VIP removal. It exits on stdin EOF with us.
-      child = spawn('ip', ['-force', '-batch', '-'], {
+      // kill it in the middle of the shutdown's VIP removal. It exits on stdin EOF with us, and
+      // is killed if we die (SIGKILL) while it hangs in a command.
+      const { cmd, args: argv } = dieWithAgent('ip', ['-force', '-batch', '-']);
+      child = spawn(cmd, argv, {
         stdio: ['pipe', 'ignore', 'pipe'],
         detached: true,
       }) as BatchChild;

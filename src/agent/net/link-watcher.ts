@@ -3,6 +3,7 @@
 import { spawn as spawnChild } from 'node:child_process';
 import type { Logger } from 'pino';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+import { dieWithAgent } from '../process/death-signal.js';
 import { execFileRunner, failureText, type CommandRunner } from './command-runner.js';
 import { NetClosedError, NetCommandError, NetOutputError } from './errors.js';
 
@@ -76,8 +77,11 @@ interface Watched {
   readonly listeners: Set<(up: boolean) => void>;
 }
 
-const defaultMonitor = (): MonitorProcess =>
-  spawnChild('ip', ['-o', 'monitor', 'link'], { stdio: ['ignore', 'pipe', 'ignore'] });
+/** Killed by the kernel when floatd dies: an orphan would live on (it never reads stdin). */
+const defaultMonitor = (): MonitorProcess => {
+  const { cmd, args } = dieWithAgent('ip', ['-o', 'monitor', 'link']);
+  return spawnChild(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+};
 
 const MISSING_DEVICE = /does not exist|Cannot find device/i;
 

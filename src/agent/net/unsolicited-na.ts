@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import ipaddr from 'ipaddr.js';
+import { markSocketsCloseOnExec } from '../native/close-on-exec.js';
 import type { Logger } from 'pino';
 import { NeighbourAdvertError } from './errors.js';
 import type { AnnounceSender } from './garp.js';
@@ -89,6 +90,7 @@ export function openIcmpV6Socket(): IcmpV6Socket {
     addressFamily: raw.AddressFamily.IPv6,
   });
   try {
+    markSocketsCloseOnExec();
     socket.setOption(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, NDP_HOP_LIMIT);
     socket.setOption(IPPROTO_IPV6, IPV6_UNICAST_HOPS, NDP_HOP_LIMIT);
     // A send-only socket: block every ICMPv6 type (all bits set = block) so the kernel does not

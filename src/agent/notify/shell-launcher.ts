@@ -1,11 +1,12 @@
-// Starts notify scripts from a small long-lived shell, like net/fork-server.ts: Node forks
-// synchronously and a large process pays ~10 ms per fork, so a transition would stall the event
-// loop (the cloud claim of the same failover included). Unlike the fork server, a notify script
-// can hang, so each one runs under setsid(1) in its own session and process group, and the shell
-// reports its pid: the timeout is a kill(-pgid) from here, a syscall, not a fork.
+// Starts notify scripts from a small long-lived shell: Node forks synchronously and a large
+// process pays ~10 ms per fork, so a transition would stall the event loop (the cloud claim of
+// the same failover included). A notify script can hang, so each one runs under setsid(1) in its
+// own session and process group, and the shell reports its pid: the timeout is a kill(-pgid)
+// from here, a syscall, not a fork.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
+import { dieWithAgent } from '../process/death-signal.js';
 import {
   GroupTimeout,
   killGroup,
@@ -125,7 +126,9 @@ export class ShellLauncher {
   private ensureStarted(): ChildProcess | undefined {
     if (this.closed) return undefined;
     if (this.child !== undefined) return this.child;
-    const child = spawn('sh', ['-c', SCRIPT], {
+    // Ends with floatd even by SIGKILL; its scripts do not (a death signal is not inherited).
+    const { cmd, args } = dieWithAgent('sh', ['-c', SCRIPT]);
+    const child = spawn(cmd, args, {
       stdio: ['pipe', 'pipe', 'ignore'],
       detached: true,
     });

@@ -1,12 +1,16 @@
 // Runs the net adapter INSIDE a lab host (`ip netns exec NS node --import tsx net-probe.ts ...`):
-// `ip`, arping and raw sockets act on the current network namespace. Prints one JSON object per
+// `ip`, packet and raw sockets act on the current network namespace. Prints one JSON object per
 // line on stdout; times are wall-clock ms (comparable with tcpdump -tt on another host).
 //   addr add|remove|present|leftovers '<Vip JSON or Vip[] JSON>'
-//   announce '<Vip[] JSON>'     one round (GARP / unsolicited NA), waits for arping to finish
+//   announce '<Vip[] JSON>'     one round (GARP / unsolicited NA), sent synchronously
 //   link DEV                      watch DEV until killed
+//   garp-recreate DEV VIP         GARP on DEV (a macvlan of eth0), DEV deleted and made again
+//                                 (new ifindex and MAC), GARP again from the same sender
+import { execFileSync } from 'node:child_process';
 import { pino } from 'pino';
 import { AddressManager } from '../../../src/agent/net/address-manager.js';
-import { ArpingSender, GarpScheduler } from '../../../src/agent/net/garp.js';
+import { GarpScheduler } from '../../../src/agent/net/garp.js';
+import { PacketGarpSender } from '../../../src/agent/net/garp-sender.js';
 import { LinkWatcher } from '../../../src/agent/net/link-watcher.js';
 import { NeighbourAdvertSender } from '../../../src/agent/net/unsolicited-na.js';
 import type { Vip } from '../../../src/agent/net/vip.js';
@@ -37,10 +41,12 @@ async function addr(op: string, json: string): Promise<void> {
 }
 
 async function announce(json: string): Promise<void> {
-  const arping = new ArpingSender({ logger });
+  const garp = new PacketGarpSender({ logger });
   const na = new NeighbourAdvertSender({ logger });
-  na.open(); // at startup, as createHostAnnouncer does: not part of the failover latency
-  const scheduler = new GarpScheduler({ logger, senders: { ipv4: arping, ipv6: na } });
+  // At startup, as createHostAnnouncer does: not part of the failover latency.
+  garp.open();
+  na.open();
+  const scheduler = new GarpScheduler({ logger, senders: { ipv4: garp, ipv6: na } });
   const settings = {
     masterDelayMs: 0,
     masterRepeat: 1,
@@ -50,12 +56,10 @@ async function announce(json: string): Promise<void> {
   };
   const atMs = wallMs();
   scheduler.becameMaster('probe', JSON.parse(json) as Vip[], settings);
-  print({ event: 'sent', atMs, returnedAfterMs: wallMs() - atMs, arping: arping.load });
-  // arping lives ~1 s after its frame; the NA send completes on the next writable event.
-  const deadline = Date.now() + 5000;
-  while (arping.load.running > 0 && Date.now() < deadline) await sleep(20);
+  print({ event: 'sent', atMs, returnedAfterMs: wallMs() - atMs, garp: garp.counters });
+  // The NA send completes on the next writable event.
   await sleep(100);
-  print({ event: 'done', arping: arping.load });
+  print({ event: 'done', garp: garp.counters });
   scheduler.close();
 }
 
@@ -71,11 +75,38 @@ async function link(dev: string): Promise<void> {
   });
 }
 
+function garpRecreate(dev: string, address: string): void {
+  const makeDev = (): void =>
+    void execFileSync('sh', [
+      '-c',
+      `ip link add ${dev} link eth0 type macvlan && ip link set ${dev} up`,
+    ]);
+  const macOf = (): string =>
+    (
+      JSON.parse(execFileSync('ip', ['-j', 'link', 'show', dev], { encoding: 'utf8' })) as {
+        address: string;
+      }[]
+    )[0]?.address ?? '';
+  const garp = new PacketGarpSender({ logger });
+  const vip: Vip = { address, prefixLength: 24, device: dev };
+  makeDev();
+  const before = macOf();
+  garp.send(vip);
+  execFileSync('ip', ['link', 'del', dev]);
+  makeDev();
+  const after = macOf();
+  garp.send(vip); // well within the recheck period: the old socket first (ENXIO), then a new one
+  print({ event: 'recreated', before, after, counters: garp.counters });
+  garp.close();
+  execFileSync('ip', ['link', 'del', dev]);
+}
+
 const [mode, ...args] = process.argv.slice(2);
 const main = async (): Promise<void> => {
   if (mode === 'addr') return addr(args[0] ?? '', args[1] ?? '');
   if (mode === 'announce') return announce(args[0] ?? '[]');
   if (mode === 'link') return link(args[0] ?? '');
+  if (mode === 'garp-recreate') return garpRecreate(args[0] ?? '', args[1] ?? '');
   throw new Error(`unknown mode ${mode}`);
 };
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 // The host network adapter on real interfaces: the modules run INSIDE lab host h1 (net-probe.ts
-// under `ip netns exec`), since `ip`, arping and raw sockets act on their own network namespace.
+// under `ip netns exec`), since `ip`, packet and raw sockets act on their own network namespace.
 // h2 watches the wire (tcpdump) and its neighbour table; h3 is the previous owner of the VIP.
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';

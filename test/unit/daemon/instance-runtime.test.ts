@@ -129,6 +129,20 @@ describe('InstanceRuntime', () => {
     ]);
   });
 
+  it('leaving MASTER before the VIP add completed: the queued announcement never starts', async () => {
+    const h = harness(instance(''), 'multicast');
+    h.runtime.start();
+    h.clock.runUntil(400, () => undefined);
+    await flush();
+    // Preempted while the add is still running: BACKUP, VIPs to be removed.
+    h.runtime.receive(advertFrom('10.99.0.2', 200));
+    h.releaseAdd();
+    for (let i = 0; i < 5; i++) await flush();
+    expect(h.events).toContain('remove 10.99.0.100');
+    // A schedule started now would announce VIPs being removed, and keep refreshing as BACKUP.
+    expect(h.events.filter((e) => e.startsWith('announce'))).toEqual([]);
+  });
+
   it('unicast: adverts go to each peer; only configured peers are heard by default', () => {
     const h = harness(
       instance('    mode: unicast\n    unicast: { peers: [10.99.0.2, 10.99.0.3] }\n'),

@@ -135,6 +135,26 @@ describe('GarpScheduler', () => {
     expect(vi.getTimerCount()).toBe(2); // vi2: the second burst (5000) and the next refresh
   });
 
+  it('stopped(key) leaves nothing pending for it: no timer, no later send (leaving MASTER)', () => {
+    const v4 = recorder();
+    const scheduler = new GarpScheduler({ logger, senders: { ipv4: v4 } });
+    // Every kind of pending work at once: spaced rounds, a second burst, refreshes.
+    scheduler.becameMaster('vi1', [A, B], {
+      masterDelayMs: 5000,
+      masterRepeat: 5,
+      masterRefreshMs: 1000,
+      masterRefreshRepeat: 2,
+      intervalMs: 10,
+    });
+    expect(v4.sent).toHaveLength(2); // the first round, synchronously: nothing of it is queued
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+    scheduler.stopped('vi1');
+    expect(vi.getTimerCount()).toBe(0);
+    expect(scheduler.activeKeys).toEqual([]);
+    vi.advanceTimersByTime(60_000);
+    expect(v4.sent).toHaveLength(2);
+  });
+
   it('restarts the schedule when the same instance becomes MASTER again', () => {
     const v4 = recorder();
     const scheduler = new GarpScheduler({ logger, senders: { ipv4: v4 } });

@@ -1,0 +1,68 @@
+// floatd's packet-socket addon: where the loader looks (from src/ and from a tsc build in
+// dist/), the error naming the missing file, errno codes on failures. Its sockets and the
+// close-on-exec marking need CAP_NET_RAW: test/integration/io/close-on-exec.test.ts.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { NativeAddonMissingError } from '../../../src/agent/native/errors.js';
+import {
+  addonCandidates,
+  loadPacketSocketAddon,
+  packetSocketAddon,
+} from '../../../src/agent/native/packet-socket-addon.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const built = join(repoRoot, 'native/packet-socket/build/Release/packet_socket.node');
+const scratch = mkdtempSync(join(tmpdir(), 'floatd-addon-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('packet-socket addon loader', () => {
+  it('resolves the build output from src/agent/native and from dist/src/agent/native', () => {
+    expect(addonCandidates(join(repoRoot, 'src/agent/native'))).toContain(built);
+    expect(addonCandidates(join(repoRoot, 'dist/src/agent/native'))).toContain(built);
+  });
+
+  it('a missing addon is FLOATD_ERR_NATIVE_ADDON_MISSING naming every path looked at', () => {
+    const paths = [join(scratch, 'a/packet_socket.node'), join(scratch, 'b/packet_socket.node')];
+    let thrown: unknown;
+    try {
+      loadPacketSocketAddon(paths);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(NativeAddonMissingError);
+    expect(thrown).toMatchObject({ code: 'FLOATD_ERR_NATIVE_ADDON_MISSING', paths });
+    expect((thrown as Error).message).toContain(paths[0]);
+    expect((thrown as Error).message).toContain('npm ci');
+  });
+
+  it('a file that is not a loadable addon is the same error, with the loader’s reason', () => {
+    const junk = join(scratch, 'packet_socket.node');
+    writeFileSync(junk, 'not an ELF file');
+    expect(() => loadPacketSocketAddon([junk])).toThrow(/cannot load .*packet_socket\.node/);
+  });
+
+  it('is built by npm ci and loads from the sources', () => {
+    const addon = packetSocketAddon();
+    expect(Object.keys(addon).sort()).toEqual([
+      'close',
+      'hardwareAddress',
+      'interfaceIndex',
+      'markSocketsCloseOnExec',
+      'open',
+      'send',
+    ]);
+    expect(addon.interfaceIndex('lo')).toBe(1);
+  });
+
+  it('turns failures into exceptions with the errno name, number and system call', () => {
+    const addon = packetSocketAddon();
+    expect(() => addon.interfaceIndex('floatd-none0')).toThrow(
+      expect.objectContaining({ code: 'ENODEV', errno: 19, syscall: 'if_nametoindex' }),
+    );
+    expect(() => addon.close(1_000_000)).toThrow(expect.objectContaining({ code: 'EBADF' }));
+    expect(() => addon.open(-1)).toThrow(TypeError);
+  });
+});
