@@ -6,15 +6,17 @@ import { Ipv4VrrpSocket } from '../io/vrrp-socket-v4.js';
 import { Ipv6VrrpSocket } from '../io/vrrp-socket-v6.js';
 import { AddressManager } from '../net/address-manager.js';
 import { IpBatch, ipBatchRunner } from '../net/ip-batch.js';
+import { netlinkAddressRunner } from '../net/netlink-addresses.js';
 import { createHostAnnouncer } from '../net/announcer.js';
 import { LinkWatcher } from '../net/link-watcher.js';
 import type { AgentDeps } from './agent.js';
 import { probeInstanceMetadata } from '../../cloud/aws/imds-probe.js';
 
 export function createHostDeps(logger: Logger): AgentDeps {
-  // One long-lived `ip -batch` for address changes: no fork on the failover path.
+  // VIPs go on and off with one rtnetlink request each (the native addon); `ip` is the fallback
+  // for what netlink does not take (and for everything without the addon), through one
+  // long-lived `ip -batch` started at its first use: no fork on the failover path either way.
   const ipBatch = new IpBatch();
-  ipBatch.start();
   return {
     logger,
     // The VRRP drivers' timers: after the adverts already waiting (clock.ts).
@@ -29,7 +31,7 @@ export function createHostDeps(logger: Logger): AgentDeps {
     },
     addresses: new AddressManager({
       logger: logger.child({ component: 'net.addresses' }),
-      run: ipBatchRunner(ipBatch),
+      run: netlinkAddressRunner(ipBatchRunner(ipBatch)),
     }),
     announce: createHostAnnouncer({ logger: logger.child({ component: 'net.announce' }) }),
     links: new LinkWatcher({ logger }),

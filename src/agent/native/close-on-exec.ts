@@ -5,9 +5,9 @@
 // Node and libuv open all their fds close-on-exec, so those are exactly raw-socket's. It is
 // sound because it runs synchronously after socket() on the JS thread, the only thread that
 // spawns children: no fork can come between the two.
-import { packetSocketAddon } from './packet-socket-addon.js';
+import { nativeAddon } from './native-addon.js';
 
 /** Sets FD_CLOEXEC on every socket lacking it (the ones just opened); returns their fds. */
 export function markSocketsCloseOnExec(): number[] {
-  return packetSocketAddon().markSocketsCloseOnExec();
+  return nativeAddon().markSocketsCloseOnExec();
 }

@@ -1,4 +1,4 @@
-// Failures of floatd's own native addon (native/packet-socket). Stable codes: callers branch on
+// Failures of floatd's own native addon (native/floatd-native). Stable codes: callers branch on
 // `code`.
 import { FloatdError } from '../errors.js';
 
@@ -10,7 +10,7 @@ export class NativeAddonMissingError extends FloatdError {
   constructor(paths: readonly string[], why: string, cause?: unknown) {
     super(
       'FLOATD_ERR_NATIVE_ADDON_MISSING',
-      `floatd's packet-socket addon: ${why}: ${paths.join(' or ')} ` +
+      `floatd's native addon: ${why}: ${paths.join(' or ')} ` +
         '(`npm ci` builds it; `npm run install` rebuilds it)',
       { cause },
     );

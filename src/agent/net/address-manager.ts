@@ -39,10 +39,11 @@ export class AddressManager {
       // keepalived adds VIPs with IFA_F_NODAD for the same reason.
       if (vipFamily(vip) === 'ipv6') args.push('nodad');
       const outcome = await this.ip(args, ALREADY_PRESENT);
-      this.logger.info(
-        { vip: vipCidr(vip), dev: vip.device },
-        outcome === 'done' ? 'VIP added' : 'VIP already present',
-      );
+      // Per VIP at debug: a takeover of hundreds logs one line per instance (instance-runtime),
+      // not one per address on the failover path. What was unexpected stays at info.
+      if (outcome === 'done')
+        this.logger.debug({ vip: vipCidr(vip), dev: vip.device }, 'VIP added');
+      else this.logger.info({ vip: vipCidr(vip), dev: vip.device }, 'VIP already present');
     });
   }
 
@@ -78,10 +79,9 @@ export class AddressManager {
 
   private async removeNow(vip: Vip): Promise<void> {
     const outcome = await this.ip(['addr', 'del', vipCidr(vip), 'dev', vip.device], ALREADY_ABSENT);
-    this.logger.info(
-      { vip: vipCidr(vip), dev: vip.device },
-      outcome === 'done' ? 'VIP removed' : 'VIP already absent',
-    );
+    if (outcome === 'done')
+      this.logger.debug({ vip: vipCidr(vip), dev: vip.device }, 'VIP removed');
+    else this.logger.info({ vip: vipCidr(vip), dev: vip.device }, 'VIP already absent');
   }
 
   private async prefixOnDevice(vip: Vip): Promise<number | undefined> {

@@ -1,10 +1,10 @@
 // Gratuitous ARP for IPv4 VIPs, sent by floatd itself on an AF_PACKET socket per interface
-// (native/packet-socket): each send is one synchronous sendto() of keepalived's 42-byte frame
+// (native/floatd-native): each send is one synchronous sendto() of keepalived's 42-byte frame
 // (arp-frame.ts), ~4 us, so a takeover's burst of hundreds leaves within a few ms, inside the
 // scheduler's round. No process per address, and the VIP need not be on the interface yet.
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
-import { packetSocketAddon, type PacketSocketAddon } from '../native/packet-socket-addon.js';
+import { nativeAddon, type PacketSocketFunctions } from '../native/native-addon.js';
 import { encodeGratuitousArp, garpTemplate, type GarpTemplate } from './arp-frame.js';
 import { GratuitousArpError } from './errors.js';
 import type { AnnounceSender } from './garp.js';
@@ -19,7 +19,7 @@ export interface PacketGarpSenderOptions {
   readonly logger: Logger;
   readonly clock?: Clock;
   /** The addon's functions (a fake in unit tests). */
-  readonly addon?: () => PacketSocketAddon;
+  readonly addon?: () => PacketSocketFunctions;
   /**
    * How long an interface's index and MAC are trusted before they are read again. Reading them
    * costs ~25 us (if_nametoindex opens a socket), 6x a send: once per burst, not per frame.
@@ -54,7 +54,7 @@ interface Warned {
 export class PacketGarpSender implements AnnounceSender {
   private readonly logger: Logger;
   private readonly clock: Clock;
-  private readonly addon: () => PacketSocketAddon;
+  private readonly addon: () => PacketSocketFunctions;
   private readonly recheckAfterMs: number;
   private readonly warnEveryMs: number;
   private readonly links = new Map<string, Link>();
@@ -67,7 +67,7 @@ export class PacketGarpSender implements AnnounceSender {
   constructor(opts: PacketGarpSenderOptions) {
     this.logger = opts.logger.child({ component: 'net.garp' });
     this.clock = opts.clock ?? systemClock;
-    this.addon = opts.addon ?? packetSocketAddon;
+    this.addon = opts.addon ?? nativeAddon;
     this.recheckAfterMs = opts.recheckAfterMs ?? 100;
     this.warnEveryMs = opts.warnEveryMs ?? 10_000;
   }

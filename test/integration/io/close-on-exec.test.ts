@@ -1,6 +1,6 @@
 // Every socket floatd opens is close-on-exec, so no child (ip monitor, ip -batch, notify and
 // tracker scripts) inherits one. raw-socket opens its sockets without SOCK_CLOEXEC; the agent
-// marks them right after each open (native/packet-socket's markSocketsCloseOnExec).
+// marks them right after each open (native/floatd-native's markSocketsCloseOnExec).
 // Raw and packet sockets need CAP_NET_RAW: root, as the lab tests.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readInterface } from '../../../src/agent/io/interface-info.js';
 import { Ipv4VrrpSocket } from '../../../src/agent/io/vrrp-socket-v4.js';
 import { Ipv6VrrpSocket } from '../../../src/agent/io/vrrp-socket-v6.js';
-import { packetSocketAddon } from '../../../src/agent/native/packet-socket-addon.js';
+import { nativeAddon } from '../../../src/agent/native/native-addon.js';
 import { openIcmpV6Socket } from '../../../src/agent/net/unsolicited-na.js';
 import { requireLab } from '../../lab/require-lab.js';
 
@@ -64,7 +64,7 @@ describe('close-on-exec', () => {
       const [fd, inode] = [...fds][0] as [number, string];
       expect(closeOnExec(fd)).toBe(false);
       expect(inheritedSockets()).toContain(inode);
-      expect(packetSocketAddon().markSocketsCloseOnExec()).toEqual([fd]);
+      expect(nativeAddon().markSocketsCloseOnExec()).toEqual([fd]);
       expect(closeOnExec(fd)).toBe(true);
       expect(inheritedSockets()).not.toContain(inode);
     } finally {
@@ -106,8 +106,8 @@ describe('close-on-exec', () => {
       add(
         'packet',
         opened(() => {
-          const fd = packetSocketAddon().open(lo.index);
-          closers.push(() => packetSocketAddon().close(fd));
+          const fd = nativeAddon().open(lo.index);
+          closers.push(() => nativeAddon().close(fd));
         }),
       );
       for (const [fd] of all) expect(closeOnExec(fd), `fd ${fd}`).toBe(true);

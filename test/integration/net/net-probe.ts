@@ -1,7 +1,8 @@
 // Runs the net adapter INSIDE a lab host (`ip netns exec NS node --import tsx net-probe.ts ...`):
 // `ip`, packet and raw sockets act on the current network namespace. Prints one JSON object per
 // line on stdout; times are wall-clock ms (comparable with tcpdump -tt on another host).
-//   addr add|remove|present|leftovers '<Vip JSON or Vip[] JSON>'
+//   addr add|remove|present|leftovers '<Vip JSON or Vip[] JSON>' [netlink|ip]
+//                                 through the agent's rtnetlink runner (default) or plain `ip`
 //   announce '<Vip[] JSON>'     one round (GARP / unsolicited NA), sent synchronously
 //   link DEV                      watch DEV until killed
 //   garp-recreate DEV VIP         GARP on DEV (a macvlan of eth0), DEV deleted and made again
@@ -9,6 +10,8 @@
 import { execFileSync } from 'node:child_process';
 import { pino } from 'pino';
 import { AddressManager } from '../../../src/agent/net/address-manager.js';
+import { execFileRunner } from '../../../src/agent/net/command-runner.js';
+import { netlinkAddressRunner } from '../../../src/agent/net/netlink-addresses.js';
 import { GarpScheduler } from '../../../src/agent/net/garp.js';
 import { PacketGarpSender } from '../../../src/agent/net/garp-sender.js';
 import { LinkWatcher } from '../../../src/agent/net/link-watcher.js';
@@ -20,8 +23,10 @@ const wallMs = (): number => performance.timeOrigin + performance.now();
 const print = (o: object): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function addr(op: string, json: string): Promise<void> {
-  const manager = new AddressManager({ logger });
+async function addr(op: string, json: string, via: string): Promise<void> {
+  if (via !== 'netlink' && via !== 'ip') throw new Error(`addr: netlink or ip, not ${via}`);
+  const run = via === 'netlink' ? netlinkAddressRunner(execFileRunner) : execFileRunner;
+  const manager = new AddressManager({ logger, run });
   const arg = JSON.parse(json) as Vip | Vip[];
   const one = (): Vip => arg as Vip;
   switch (op) {
@@ -103,7 +108,7 @@ function garpRecreate(dev: string, address: string): void {
 
 const [mode, ...args] = process.argv.slice(2);
 const main = async (): Promise<void> => {
-  if (mode === 'addr') return addr(args[0] ?? '', args[1] ?? '');
+  if (mode === 'addr') return addr(args[0] ?? '', args[1] ?? '', args[2] ?? 'netlink');
   if (mode === 'announce') return announce(args[0] ?? '[]');
   if (mode === 'link') return link(args[0] ?? '');
   if (mode === 'garp-recreate') return garpRecreate(args[0] ?? '', args[1] ?? '');

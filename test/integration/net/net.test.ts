@@ -65,37 +65,41 @@ const vipJson = (address: string, prefixLength: number, label?: string): string 
     ...(label === undefined ? {} : { label }),
   });
 
-describe('address manager on a lab host', () => {
+// Through the agent's rtnetlink runner, and through plain `ip` (its fallback): the same results.
+describe.each(['netlink', 'ip'])('address manager on a lab host (%s)', (via) => {
   it('adds and removes a VIP idempotently, IPv6 usable at once (nodad)', async (ctx) => {
     requireLab(ctx);
     const h1 = (await getLab()).host(1);
-    const vip = lab?.address(201) ?? '';
+    const vip = lab?.address(via === 'ip' ? 201 : 205) ?? '';
     const json = vipJson(vip, 24, 'eth0:vip');
 
-    expect(await probe(h1, 'addr', 'add', json)).toEqual([{ event: 'added' }]);
-    expect(await probe(h1, 'addr', 'add', json)).toEqual([{ event: 'added' }]); // already there
+    expect(await probe(h1, 'addr', 'add', json, via)).toEqual([{ event: 'added' }]);
+    expect(await probe(h1, 'addr', 'add', json, via)).toEqual([{ event: 'added' }]); // already there
     expect(await h1.addresses()).toContain(vip);
     const { stdout: labelled } = await h1.exec('ip', ['-4', 'addr', 'show', 'dev', 'eth0']);
     expect(labelled).toMatch(new RegExp(`${vip.replace(/\./g, '\\.')}/24 .*eth0:vip`));
-    expect(await probe(h1, 'addr', 'present', json)).toEqual([{ event: 'present', present: true }]);
+    expect(await probe(h1, 'addr', 'present', json, via)).toEqual([
+      { event: 'present', present: true },
+    ]);
 
-    expect(await probe(h1, 'addr', 'remove', json)).toEqual([{ event: 'removed' }]);
+    expect(await probe(h1, 'addr', 'remove', json, via)).toEqual([{ event: 'removed' }]);
     expect(await h1.addresses()).not.toContain(vip);
-    expect(await probe(h1, 'addr', 'remove', json)).toEqual([{ event: 'removed' }]); // already gone
-    expect(await probe(h1, 'addr', 'present', json)).toEqual([
+    expect(await probe(h1, 'addr', 'remove', json, via)).toEqual([{ event: 'removed' }]); // already gone
+    expect(await probe(h1, 'addr', 'present', json, via)).toEqual([
       { event: 'present', present: false },
     ]);
 
-    const v6 = vipJson('fd00:99:1:0::201', 64);
-    await probe(h1, 'addr', 'add', v6);
+    const v6 = vipJson(`fd00:99:1:0::${via === 'ip' ? 201 : 205}`, 64);
+    await probe(h1, 'addr', 'add', v6, via);
     const { stdout } = await h1.exec('ip', ['-6', 'addr', 'show', 'dev', 'eth0']);
-    const line = stdout.split('\n').find((l) => l.includes('fd00:99:1::201/64')) ?? '';
+    const line =
+      stdout.split('\n').find((l) => l.includes(`fd00:99:1::${via === 'ip' ? 201 : 205}/64`)) ?? '';
     expect(line).toContain('nodad');
     expect(line).not.toContain('tentative');
-    await probe(h1, 'addr', 'remove', v6);
+    await probe(h1, 'addr', 'remove', v6, via);
 
     const failed = await h1
-      .exec('node', probeArgs(['addr', 'add', vipJson(vip, 24).replace('eth0', 'eth9')]))
+      .exec('node', probeArgs(['addr', 'add', vipJson(vip, 24).replace('eth0', 'eth9'), via]))
       .then(
         () => 'succeeded',
         (e: Error) => e.message,
@@ -106,12 +110,12 @@ describe('address manager on a lab host', () => {
   it('removeLeftovers removes the VIPs a killed MASTER left behind, and only those', async (ctx) => {
     requireLab(ctx);
     const h1 = (await getLab()).host(1);
-    const left = lab?.address(202) ?? '';
+    const left = lab?.address(via === 'ip' ? 202 : 204) ?? '';
     const absent = lab?.address(203) ?? '';
     // As a SIGKILLed agent leaves it: on the interface, here with another prefix than configured.
     await h1.exec('ip', ['addr', 'add', `${left}/32`, 'dev', 'eth0']);
     const vips = `[${vipJson(left, 24)},${vipJson(absent, 24)}]`;
-    const [result] = await probe(h1, 'addr', 'leftovers', vips);
+    const [result] = await probe(h1, 'addr', 'leftovers', vips, via);
     expect(result?.removed).toEqual([{ address: left, prefixLength: 32, device: 'eth0' }]);
     expect(await h1.addresses()).not.toContain(left);
     expect(await h1.addresses()).toContain(h1.ip);

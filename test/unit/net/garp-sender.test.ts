@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/agent/clock.js';
 import { NativeAddonMissingError } from '../../../src/agent/native/errors.js';
-import type { PacketSocketAddon } from '../../../src/agent/native/packet-socket-addon.js';
+import type { PacketSocketFunctions } from '../../../src/agent/native/native-addon.js';
 import { encodeGratuitousArp } from '../../../src/agent/net/arp-frame.js';
 import { PacketGarpSender } from '../../../src/agent/net/garp-sender.js';
 import type { Vip } from '../../../src/agent/net/vip.js';
@@ -41,7 +41,7 @@ class FakeKernel {
     return [...this.links.values()].find((l) => l.index === ifindex);
   }
 
-  readonly addon: PacketSocketAddon = {
+  readonly addon: PacketSocketFunctions = {
     open: (ifindex) => {
       this.calls.push(`open ${ifindex}`);
       if (this.byIndex(ifindex) === undefined) throw errno('ENODEV');
@@ -69,7 +69,6 @@ class FakeKernel {
       this.calls.push(`close ${fd}`);
       this.sockets.delete(fd);
     },
-    markSocketsCloseOnExec: () => [],
   };
 }
 
@@ -220,7 +219,7 @@ describe('PacketGarpSender', () => {
     const missing = new PacketGarpSender({
       logger: log.logger,
       addon: () => {
-        throw new NativeAddonMissingError(['/x/packet_socket.node'], 'not built, no file');
+        throw new NativeAddonMissingError(['/x/floatd_native.node'], 'not built, no file');
       },
     });
     expect(() => missing.open()).toThrow(
@@ -235,7 +234,7 @@ describe('PacketGarpSender', () => {
     // The log line names the missing file (pino's serializer folds the cause into the message).
     expect(log.lines[0]?.err).toMatchObject({
       code: 'FLOATD_ERR_GARP',
-      message: expect.stringContaining('not built, no file: /x/packet_socket.node'),
+      message: expect.stringContaining('not built, no file: /x/floatd_native.node'),
     });
   });
 

@@ -1,4 +1,4 @@
-// floatd's packet-socket addon: where the loader looks (from src/ and from a tsc build in
+// floatd's native addon: where the loader looks (from src/ and from a tsc build in
 // dist/), the error naming the missing file, errno codes on failures. Its sockets and the
 // close-on-exec marking need CAP_NET_RAW: test/integration/io/close-on-exec.test.ts.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,26 +9,26 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { NativeAddonMissingError } from '../../../src/agent/native/errors.js';
 import {
   addonCandidates,
-  loadPacketSocketAddon,
-  packetSocketAddon,
-} from '../../../src/agent/native/packet-socket-addon.js';
+  loadNativeAddon,
+  nativeAddon,
+} from '../../../src/agent/native/native-addon.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const built = join(repoRoot, 'native/packet-socket/build/Release/packet_socket.node');
+const built = join(repoRoot, 'native/floatd-native/build/Release/floatd_native.node');
 const scratch = mkdtempSync(join(tmpdir(), 'floatd-addon-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-describe('packet-socket addon loader', () => {
+describe('native addon loader', () => {
   it('resolves the build output from src/agent/native and from dist/src/agent/native', () => {
     expect(addonCandidates(join(repoRoot, 'src/agent/native'))).toContain(built);
     expect(addonCandidates(join(repoRoot, 'dist/src/agent/native'))).toContain(built);
   });
 
   it('a missing addon is FLOATD_ERR_NATIVE_ADDON_MISSING naming every path looked at', () => {
-    const paths = [join(scratch, 'a/packet_socket.node'), join(scratch, 'b/packet_socket.node')];
+    const paths = [join(scratch, 'a/floatd_native.node'), join(scratch, 'b/floatd_native.node')];
     let thrown: unknown;
     try {
-      loadPacketSocketAddon(paths);
+      loadNativeAddon(paths);
     } catch (error) {
       thrown = error;
     }
@@ -39,14 +39,15 @@ describe('packet-socket addon loader', () => {
   });
 
   it('a file that is not a loadable addon is the same error, with the loader’s reason', () => {
-    const junk = join(scratch, 'packet_socket.node');
+    const junk = join(scratch, 'floatd_native.node');
     writeFileSync(junk, 'not an ELF file');
-    expect(() => loadPacketSocketAddon([junk])).toThrow(/cannot load .*packet_socket\.node/);
+    expect(() => loadNativeAddon([junk])).toThrow(/cannot load .*floatd_native\.node/);
   });
 
   it('is built by npm ci and loads from the sources', () => {
-    const addon = packetSocketAddon();
+    const addon = nativeAddon();
     expect(Object.keys(addon).sort()).toEqual([
+      'changeAddress',
       'close',
       'hardwareAddress',
       'interfaceIndex',
@@ -58,7 +59,7 @@ describe('packet-socket addon loader', () => {
   });
 
   it('turns failures into exceptions with the errno name, number and system call', () => {
-    const addon = packetSocketAddon();
+    const addon = nativeAddon();
     expect(() => addon.interfaceIndex('floatd-none0')).toThrow(
       expect.objectContaining({ code: 'ENODEV', errno: 19, syscall: 'if_nametoindex' }),
     );

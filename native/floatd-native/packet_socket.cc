@@ -1,4 +1,4 @@
-// floatd's AF_PACKET socket: what Node and raw-socket cannot do.
+// floatd's AF_PACKET socket (and close-on-exec marking): what Node and raw-socket cannot do.
 // - Gratuitous ARP is an Ethernet frame, not an IP packet: it needs a packet socket (raw-socket
 //   speaks AF_INET/AF_INET6 only). One socket per interface, bound to its ifindex, sends whole
 //   frames synchronously: a burst of hundreds costs a few ms, no process per address.
@@ -6,6 +6,8 @@
 //   child floatd starts would inherit them: markSocketsCloseOnExec() fixes that after the fact.
 // Errors are JS exceptions carrying `code` (the errno name), `errno` and `syscall`.
 #include <napi.h>
+
+#include "common.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -23,29 +25,9 @@
 
 namespace {
 
-Napi::Value ThrowErrno(Napi::Env env, int err, const char* syscall) {
-  const char* name = strerrorname_np(err);
-  std::string code = name != nullptr ? name : "ERRNO_" + std::to_string(err);
-  Napi::Error error = Napi::Error::New(env, std::string(syscall) + " " + code + ": " + strerror(err));
-  error.Set("code", code);
-  error.Set("errno", Napi::Number::New(env, err));
-  error.Set("syscall", syscall);
-  error.ThrowAsJavaScriptException();
-  return env.Undefined();
-}
-
-Napi::Value ThrowType(Napi::Env env, const char* message) {
-  Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
-  return env.Undefined();
-}
-
-bool IntArg(const Napi::CallbackInfo& info, size_t i, int* out) {
-  if (info.Length() <= i || !info[i].IsNumber()) return false;
-  double value = info[i].As<Napi::Number>().DoubleValue();
-  if (value < 0 || value > 0x7fffffff || value != static_cast<int>(value)) return false;
-  *out = static_cast<int>(value);
-  return true;
-}
+using floatd::IntArg;
+using floatd::ThrowErrno;
+using floatd::ThrowType;
 
 // open(ifindex) -> fd: a send-only packet socket on one interface. Protocol 0 in socket() and
 // bind() means the kernel queues no received frame on it.
@@ -168,7 +150,11 @@ Napi::Value MarkSocketsCloseOnExec(const Napi::CallbackInfo& info) {
   return marked;
 }
 
-Napi::Object Init(Napi::Env env, Napi::Object exports) {
+}  // namespace
+
+namespace floatd {
+
+void RegisterPacketSocket(Napi::Env env, Napi::Object exports) {
   exports.Set("open", Napi::Function::New(env, Open, "open"));
   exports.Set("hardwareAddress", Napi::Function::New(env, HardwareAddress, "hardwareAddress"));
   exports.Set("interfaceIndex", Napi::Function::New(env, InterfaceIndex, "interfaceIndex"));
@@ -176,9 +162,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("close", Napi::Function::New(env, Close, "close"));
   exports.Set("markSocketsCloseOnExec",
               Napi::Function::New(env, MarkSocketsCloseOnExec, "markSocketsCloseOnExec"));
-  return exports;
 }
 
-}  // namespace
-
-NODE_API_MODULE(packet_socket, Init)
+}  // namespace floatd

@@ -1,6 +1,6 @@
-// The one place that finds and loads floatd's native addon (native/packet-socket, built by
+// The one place that finds and loads floatd's native addon (native/floatd-native, built by
 // node-gyp at `npm ci`). It works from the sources (tsx: src/agent/native/) and from a `tsc`
-// build (dist/src/agent/native/): both resolve to <package>/native/packet-socket/build/Release.
+// build (dist/src/agent/native/): both resolve to <package>/native/floatd-native/build/Release.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeAddonMissingError } from './errors.js';
 
 /** The addon's functions. Every failure is thrown with `code` = the errno name (ENXIO, ...). */
-export interface PacketSocketAddon {
+export interface NativeAddon {
   /** A send-only AF_PACKET socket bound to `ifindex` (close-on-exec, non-blocking): its fd. */
   open(ifindex: number): number;
   /** The bound interface's hardware address now; empty when the interface is gone. */
@@ -20,9 +20,27 @@ export interface PacketSocketAddon {
   close(fd: number): void;
   /** Sets FD_CLOEXEC on every socket (fd >= 3) lacking it; returns those fds. */
   markSocketsCloseOnExec(): number[];
+  /**
+   * One rtnetlink request, synchronously: RTM_NEWADDR (`add`; EEXIST when present) or
+   * RTM_DELADDR (EADDRNOTAVAIL when absent) of `address` (4 or 16 bytes) on `ifindex`.
+   */
+  changeAddress(
+    add: boolean,
+    ifindex: number,
+    address: Buffer,
+    prefixLength: number,
+    nodad: boolean,
+    label?: string,
+  ): void;
 }
 
-const BUILD_OUTPUT = join('native', 'packet-socket', 'build', 'Release', 'packet_socket.node');
+/** What the GARP sender uses: the packet socket. */
+export type PacketSocketFunctions = Pick<
+  NativeAddon,
+  'open' | 'hardwareAddress' | 'interfaceIndex' | 'send' | 'close'
+>;
+
+const BUILD_OUTPUT = join('native', 'floatd-native', 'build', 'Release', 'floatd_native.node');
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Where the addon can be: the package root is 3 levels up from src/, 4 from dist/src/. */
@@ -33,16 +51,16 @@ export function addonCandidates(fromDir = here): string[] {
   ];
 }
 
-let loaded: PacketSocketAddon | undefined;
+let loaded: NativeAddon | undefined;
 
 /** Loaded on first use (a few hundred microseconds, once). Throws NativeAddonMissingError. */
-export function packetSocketAddon(): PacketSocketAddon {
-  loaded ??= loadPacketSocketAddon(addonCandidates());
+export function nativeAddon(): NativeAddon {
+  loaded ??= loadNativeAddon(addonCandidates());
   return loaded;
 }
 
 /** The first of `candidates` that exists, loaded (not cached). Throws NativeAddonMissingError. */
-export function loadPacketSocketAddon(candidates: readonly string[]): PacketSocketAddon {
+export function loadNativeAddon(candidates: readonly string[]): NativeAddon {
   const path = candidates.find((p) => existsSync(p));
   if (path === undefined) {
     // The likeliest place first in the message: <package>/native/..., from src/ or from dist/.
@@ -50,7 +68,7 @@ export function loadPacketSocketAddon(candidates: readonly string[]): PacketSock
     throw new NativeAddonMissingError(expected, 'not built, no file');
   }
   try {
-    return createRequire(import.meta.url)(path) as PacketSocketAddon;
+    return createRequire(import.meta.url)(path) as NativeAddon;
   } catch (error) {
     // Present but unloadable: built for another Node ABI, or truncated.
     throw new NativeAddonMissingError([path], `cannot load (${(error as Error).message})`, error);
