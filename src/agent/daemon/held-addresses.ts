@@ -33,7 +33,10 @@ export class HeldAddresses implements AddressPort {
   }
 
   private inOrder(key: string, op: () => Promise<void>): Promise<void> {
-    const run = (this.queues.get(key) ?? Promise.resolve()).then(op, op);
+    const previous = this.queues.get(key);
+    // Nothing pending for this address: start in the caller's turn, so a takeover's `ip addr
+    // add` is written before the caller's bookkeeping runs, not one promise hop after it.
+    const run = previous === undefined ? startNow(op) : previous.then(op, op);
     const settled = run.catch(() => undefined);
     this.queues.set(key, settled);
     // The map holds only pending work: the last one out removes its entry.
@@ -41,6 +44,14 @@ export class HeldAddresses implements AddressPort {
       if (this.queues.get(key) === settled) this.queues.delete(key);
     });
     return run;
+  }
+}
+
+function startNow(op: () => Promise<void>): Promise<void> {
+  try {
+    return op();
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 
