@@ -62,10 +62,16 @@ export class InstanceDriver {
     this.timer = undefined;
     this.armedAtMs = deadlineMs;
     if (deadlineMs === undefined) return;
-    this.timer = this.clock.setTimer(deadlineMs, () => {
-      this.timer = undefined;
-      this.armedAtMs = undefined;
-      this.feed({ type: 'timer' });
-    });
+    // A BACKUP's deadline is its Master_Down timer: its lateness is the takeover's lateness.
+    const precise = this.router.snapshot().masterDownDeadlineMs === deadlineMs;
+    this.timer = this.clock.setTimer(
+      deadlineMs,
+      () => {
+        this.timer = undefined;
+        this.armedAtMs = undefined;
+        this.feed({ type: 'timer' });
+      },
+      { precise },
+    );
   }
 }

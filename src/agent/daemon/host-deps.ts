@@ -1,6 +1,6 @@
 // The real adapters of a Linux host, wired for the agent.
 import type { Logger } from 'pino';
-import { systemClock } from '../clock.js';
+import { deadlineClock } from '../clock.js';
 import { readInterface } from '../io/interface-info.js';
 import { Ipv4VrrpSocket } from '../io/vrrp-socket-v4.js';
 import { Ipv6VrrpSocket } from '../io/vrrp-socket-v6.js';
@@ -17,7 +17,7 @@ export function createHostDeps(logger: Logger): AgentDeps {
   ipBatch.start();
   return {
     logger,
-    clock: systemClock,
+    clock: deadlineClock,
     readInterface,
     openSocket: (iface, family, joinMulticast) => {
       // The agent only sees InterfaceFacts; the sockets need the full InterfaceInfo.
