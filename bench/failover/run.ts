@@ -6,7 +6,7 @@ import type { Lab, LabHost } from '../../src/lab/lab.js';
 import { masterDownIntervalMs, skewTimeMs } from '../../src/agent/vrrp/intervals.js';
 import type { AdvertTap } from './advert-tap.js';
 import type { FaultName } from './faults.js';
-import { injectFault, restoreHost } from './faults.js';
+import { injectFault, restoreHost, wallNowMs } from './faults.js';
 import type { ImplName, Implementation, Router } from './routers.js';
 import { implementation } from './routers.js';
 
@@ -151,10 +151,10 @@ async function waitForPhase(
     await sleep(phaseMs);
     return;
   }
-  let after = Date.now();
+  let after = wallNowMs();
   for (;;) {
     const advert = await tap.next(src, after, 3 * intervalMs + 2000);
-    const waitMs = advert.atMs + phaseMs - Date.now();
+    const waitMs = advert.atMs + phaseMs - wallNowMs();
     if (waitMs >= 1) {
       await sleep(waitMs);
       return;
