@@ -94,4 +94,18 @@ describe('HeldAddresses', () => {
     };
     await expect(new HeldAddresses(failing).add(X)).rejects.toThrow('boom');
   });
+
+  it('afterwards(): changes asked for inside start when it returns, in order', async () => {
+    const { port, log, pending } = slowPort();
+    const held = new HeldAddresses(port);
+    const Y: Vip = { ...X, address: '10.0.0.10' };
+    const done = held.afterwards(() => {
+      const changes = [held.add(X), held.add(Y)];
+      log.push('work done');
+      return changes;
+    });
+    expect(log).toEqual(['work done', 'start add 10.0.0.9', 'start add 10.0.0.10']);
+    pending.splice(0).forEach((finish) => finish());
+    await Promise.all(done);
+  });
 });
