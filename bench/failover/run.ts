@@ -73,8 +73,7 @@ export async function runBench(ctx: BenchContext, plan: BenchPlan): Promise<Samp
     const phases = spreadPhases(plan.reps, plan.advertIntervalMs);
     for (const name of plan.impls) {
       const impl = implementation(name, {
-        vrid: VRID,
-        vip: ctx.lab.address(VIP_OCTET),
+        instances: [{ vrid: VRID, vips: [ctx.lab.address(VIP_OCTET)] }],
         prefixLength: 24,
         advertIntervalMs: plan.advertIntervalMs,
         dir,
