@@ -16,6 +16,10 @@ export interface SeenAdvert {
 const LINE = /^(\d+\.\d+) IP (\S+) > \S+: VRRPv\d, Advertisement, vrid \d+, prio (\d+)/;
 
 export class AdvertTap {
+  /** Parsed so far (incrementally: the bench polls, and the capture grows all run long). */
+  private readonly seen: SeenAdvert[] = [];
+  private parsedUpTo = 0;
+
   private constructor(private readonly proc: LabProcess) {}
 
   /** Undefined when tcpdump cannot run here (it is optional: the bench then picks phases blindly). */
@@ -40,13 +44,17 @@ export class AdvertTap {
   }
 
   adverts(src: string): SeenAdvert[] {
-    const out: SeenAdvert[] = [];
-    for (const line of this.proc.output().split('\n')) {
-      const m = LINE.exec(line);
-      if (m === null || m[2] !== src) continue;
-      out.push({ atMs: Number(m[1]) * 1000, src, priority: Number(m[3]) });
+    const output = this.proc.output();
+    const end = output.lastIndexOf('\n') + 1;
+    if (end > this.parsedUpTo) {
+      for (const line of output.slice(this.parsedUpTo, end).split('\n')) {
+        const m = LINE.exec(line);
+        if (m === null) continue;
+        this.seen.push({ atMs: Number(m[1]) * 1000, src: m[2] as string, priority: Number(m[3]) });
+      }
+      this.parsedUpTo = end;
     }
-    return out;
+    return this.seen.filter((a) => a.src === src);
   }
 
   /** The last advert from `src` at or before `atMs`. */

@@ -12,12 +12,17 @@ export const FAULT_HELP: Record<FaultName, string> = {
   linkdown: "h1's eth0 set down (the agent sees it; Master_Down_Interval on h2)",
 };
 
+/** Wall-clock ms with microseconds (Date.now() has whole ms), as tcpdump and `ip -ts` print. */
+export function wallNowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /**
  * Inject `fault` on h1; resolves with the wall-clock ms of the injection, taken just before the
  * signal or the link change is issued.
  */
 export async function injectFault(fault: FaultName, h1: Router): Promise<number> {
-  const atMs = Date.now();
+  const atMs = wallNowMs();
   switch (fault) {
     case 'sigterm':
       h1.proc.signal('SIGTERM');

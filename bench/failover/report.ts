@@ -3,8 +3,8 @@ import type { FaultName } from './faults.js';
 import type { ImplName } from './routers.js';
 import type { Sample } from './run.js';
 
-/** floatd may be this much slower (median) than keepalived and still pass. */
-export const TOLERANCE_MS = 5;
+/** floatd may be this much slower (median) than keepalived and still pass (issue 10). */
+export const TOLERANCE_MS = 1;
 
 export interface Stats {
   readonly n: number;
@@ -46,7 +46,7 @@ function of(
 const ms = (v: number | undefined): string => (v === undefined ? '-' : v.toFixed(1));
 const signed = (v: number): string => `${v >= 0 ? '+' : ''}${ms(v)}`;
 
-function table(rows: readonly (readonly string[])[]): string {
+export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
   return rows
     .map((r) =>
@@ -128,31 +128,44 @@ export interface Verdict {
   readonly line: string;
 }
 
-/** Per fault: floatd's median takeover against keepalived's, within TOLERANCE_MS. */
+/**
+ * Per fault: floatd's median takeover against keepalived's, within TOLERANCE_MS. For sigterm the
+ * takeover itself (its theory, Skew_Time, is one figure). For kill and linkdown the takeover at
+ * equal phase: takeover minus (MDI - phase), the excess over theory; a sample's phase (fault time
+ * after the MASTER's last advert on the wire) differs by a few ms between the two
+ * implementations' runs, and at 100 ms adverts that alone would decide the comparison. Without
+ * a tap (no phases) the plain takeover.
+ */
 export function verdicts(samples: readonly Sample[], faults: readonly FaultName[]): Verdict[] {
   return faults.map((fault) => {
-    const f = of(samples, fault, 'floatd', (s) => s.takeoverMs);
-    const k = of(samples, fault, 'keepalived', (s) => s.takeoverMs);
+    const takeover = (impl: ImplName): Stats | undefined =>
+      of(samples, fault, impl, (s) => s.takeoverMs);
+    const excess = (impl: ImplName): Stats | undefined =>
+      of(samples, fault, impl, (s) =>
+        s.theoryMs === undefined ? undefined : s.takeoverMs - s.theoryMs,
+      );
+    const f = takeover('floatd');
+    const k = takeover('keepalived');
     if (f === undefined || k === undefined) {
       return { fault, ok: false, line: `${fault}: no comparison (missing samples)` };
     }
-    const ok = f.medianMs <= k.medianMs + TOLERANCE_MS;
-    const delta = f.medianMs - k.medianMs;
-    // For information: the phase-free figure (with phases spread evenly, the takeover median of
-    // kill/linkdown is the one mid-phase sample; the excess uses every sample).
-    const excess = (impl: ImplName): string =>
-      ms(
-        of(samples, fault, impl, (s) =>
-          s.theoryMs === undefined ? undefined : s.takeoverMs - s.theoryMs,
-        )?.medianMs,
-      );
+    const fx = excess('floatd');
+    const kx = excess('keepalived');
+    const atEqualPhase = fault !== 'sigterm' && fx !== undefined && kx !== undefined;
+    const delta = atEqualPhase ? fx.medianMs - kx.medianMs : f.medianMs - k.medianMs;
+    const ok = delta <= TOLERANCE_MS;
+    const compared = atEqualPhase
+      ? `excess over theory (takeover at equal phase) floatd ${ms(fx.medianMs)} vs keepalived ${ms(kx.medianMs)} ms`
+      : `takeover floatd ${ms(f.medianMs)} vs keepalived ${ms(k.medianMs)} ms`;
+    const also = atEqualPhase
+      ? `; median takeover ${ms(f.medianMs)} vs ${ms(k.medianMs)} ms`
+      : fx !== undefined && kx !== undefined
+        ? `; excess over theory ${ms(fx.medianMs)} vs ${ms(kx.medianMs)} ms`
+        : '';
     return {
       fault,
       ok,
-      line:
-        `${fault}: floatd median ${ms(f.medianMs)} ms vs keepalived ${ms(k.medianMs)} ms ` +
-        `(${signed(delta)}): ${ok ? 'OK' : 'WORSE'}; ` +
-        `excess over theory ${excess('floatd')} vs ${excess('keepalived')} ms`,
+      line: `${fault}: median ${compared} (${signed(delta)}): ${ok ? 'OK' : 'WORSE'}${also}`,
     };
   });
 }

@@ -1,20 +1,25 @@
 // The two implementations under test behind one small interface: start a router in a lab host,
-// and wait for it to log a state change. The same parameters go to both (VRRP v3, one VRID, one
-// VIP, default GARP behaviour: keepalived's garp_master_delay 5 s / repeat 5 = floatd's defaults).
+// and wait for it to log state changes. The same parameters go to both (VRRP v3, the same VRIDs
+// and VIPs, default GARP behaviour: keepalived's garp_master_delay 5 s / repeat 5 = floatd's).
 import type { FloatdAgent, KeepalivedAgent } from '../../src/lab/agents.js';
 import { sleep, startFloatd, startKeepalived } from '../../src/lab/agents.js';
-import { keepalivedConfig } from '../../src/lab/keepalived-config.js';
 import type { LabHost } from '../../src/lab/lab.js';
 import type { LabProcess } from '../../src/lab/lab-process.js';
+import { keepalivedBenchConfig } from './keepalived-conf.js';
 
 export type ImplName = 'floatd' | 'keepalived';
 export const IMPL_NAMES: readonly ImplName[] = ['floatd', 'keepalived'];
 
 export type RouterState = 'master' | 'backup' | 'fault';
 
-export interface RouterParams {
+/** One VRRP instance: a VRID and its VIPs. */
+export interface RouterInstance {
   readonly vrid: number;
-  readonly vip: string;
+  readonly vips: readonly string[];
+}
+
+export interface RouterParams {
+  readonly instances: readonly RouterInstance[];
   readonly prefixLength: number;
   readonly advertIntervalMs: number;
   readonly dir: string;
@@ -30,7 +35,10 @@ export interface Router {
   readonly proc: LabProcess;
   /** A position in the router's log: waitForState looks only at what comes after it. */
   mark(): number;
+  /** The first state change into `state` logged after the mark (any instance). */
   waitForState(state: RouterState, sinceMark: number, timeoutMs: number): Promise<StateEntry>;
+  /** Until every instance's last state change logged after the mark is into `state`. */
+  waitForAll(state: RouterState, sinceMark: number, timeoutMs: number): Promise<void>;
 }
 
 export interface Implementation {
@@ -47,42 +55,63 @@ function floatdImpl(p: RouterParams): Implementation {
     [
       'log: { level: info, format: json }',
       'instances:',
-      '  - name: bench',
-      `    vrid: ${p.vrid}`,
-      '    interface: eth0',
-      '    version: 3',
-      `    priority: ${priority}`,
-      `    advertInterval: ${p.advertIntervalMs}ms`,
-      `    vips: [${p.vip}/${p.prefixLength}]`,
+      ...p.instances.flatMap((i) => [
+        `  - name: v${i.vrid}`,
+        `    vrid: ${i.vrid}`,
+        '    interface: eth0',
+        '    version: 3',
+        `    priority: ${priority}`,
+        `    advertInterval: ${p.advertIntervalMs}ms`,
+        `    vips: [${i.vips.map((v) => `${v}/${p.prefixLength}`).join(', ')}]`,
+      ]),
       '',
     ].join('\n');
   return {
     name: 'floatd',
-    start: async (host, priority) => floatdRouter(await startFloatd(host, yaml(priority), p.dir)),
+    start: async (host, priority) =>
+      floatdRouter(await startFloatd(host, yaml(priority), p.dir), p.instances.length),
   };
 }
 
-function floatdRouter(agent: FloatdAgent): Router {
+interface FloatdTransition {
+  readonly event?: unknown;
+  readonly instance?: unknown;
+  readonly to?: unknown;
+  readonly time?: unknown;
+}
+
+function floatdRouter(agent: FloatdAgent, instances: number): Router {
+  // Transitions are JSON lines with pino's wall-clock `time`.
+  const transitionsAfter = (mark: number): FloatdTransition[] =>
+    agent.proc
+      .output()
+      .slice(mark)
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes('"transition"'))
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as FloatdTransition];
+        } catch {
+          return []; // a line still being written
+        }
+      })
+      .filter((entry) => entry.event === 'transition');
   return {
     host: agent.host,
     proc: agent.proc,
     mark: () => agent.proc.output().length,
     async waitForState(state, sinceMark, timeoutMs) {
-      // Transitions are JSON lines with pino's wall-clock `time`: take the first after the mark.
       return poll(agent.proc, timeoutMs, `floatd ${state}`, () => {
-        for (const line of agent.proc.output().slice(sinceMark).split('\n')) {
-          if (!line.startsWith('{') || !line.includes('"transition"')) continue;
-          let entry: { event?: unknown; to?: unknown; time?: unknown };
-          try {
-            entry = JSON.parse(line) as typeof entry;
-          } catch {
-            continue; // a line still being written
-          }
-          if (entry.event === 'transition' && entry.to === state) {
-            return { atMs: Number(entry.time) };
-          }
-        }
-        return undefined;
+        const entry = transitionsAfter(sinceMark).find((e) => e.to === state);
+        return entry === undefined ? undefined : { atMs: Number(entry.time) };
+      });
+    },
+    async waitForAll(state, sinceMark, timeoutMs) {
+      await poll(agent.proc, timeoutMs, `floatd ${state} in all ${instances} instances`, () => {
+        const last = new Map<unknown, unknown>();
+        for (const e of transitionsAfter(sinceMark)) last.set(e.instance, e.to);
+        const all = last.size === instances && [...last.values()].every((to) => to === state);
+        return all ? true : undefined;
       });
     },
   };
@@ -96,23 +125,26 @@ const KEEPALIVED_STATE: Record<RouterState, RegExp> = {
 
 function keepalivedImpl(p: RouterParams): Implementation {
   const conf = (host: LabHost, priority: number): string =>
-    keepalivedConfig({
+    keepalivedBenchConfig({
       routerId: host.name,
-      vrid: p.vrid,
       priority,
-      version: 3,
       advertIntervalMs: p.advertIntervalMs,
-      vip: p.vip,
       prefixLength: p.prefixLength,
+      instances: p.instances,
     });
   return {
     name: 'keepalived',
     start: async (host, priority) =>
-      keepalivedRouter(await startKeepalived(host, conf(host, priority), p.dir)),
+      keepalivedRouter(
+        await startKeepalived(host, conf(host, priority), p.dir),
+        p.instances.length,
+      ),
   };
 }
 
-function keepalivedRouter(agent: KeepalivedAgent): Router {
+const KEEPALIVED_ENTERING = /\((\S+)\) Entering (MASTER|BACKUP|FAULT) STATE/g;
+
+function keepalivedRouter(agent: KeepalivedAgent, instances: number): Router {
   return {
     host: agent.host,
     proc: agent.proc,
@@ -124,6 +156,17 @@ function keepalivedRouter(agent: KeepalivedAgent): Router {
           ? { atMs: undefined }
           : undefined,
       );
+    },
+    async waitForAll(state, sinceMark, timeoutMs) {
+      const want = state.toUpperCase();
+      await poll(agent.proc, timeoutMs, `keepalived ${state} in all ${instances} instances`, () => {
+        const last = new Map<string, string>();
+        for (const m of agent.log().slice(sinceMark).matchAll(KEEPALIVED_ENTERING)) {
+          last.set(m[1] as string, m[2] as string);
+        }
+        const all = last.size === instances && [...last.values()].every((to) => to === want);
+        return all ? true : undefined;
+      });
     },
   };
 }

@@ -6,7 +6,7 @@ import type { Lab, LabHost } from '../../src/lab/lab.js';
 import { masterDownIntervalMs, skewTimeMs } from '../../src/agent/vrrp/intervals.js';
 import type { AdvertTap } from './advert-tap.js';
 import type { FaultName } from './faults.js';
-import { injectFault, restoreHost } from './faults.js';
+import { injectFault, restoreHost, wallNowMs } from './faults.js';
 import type { ImplName, Implementation, Router } from './routers.js';
 import { implementation } from './routers.js';
 
@@ -73,8 +73,7 @@ export async function runBench(ctx: BenchContext, plan: BenchPlan): Promise<Samp
     const phases = spreadPhases(plan.reps, plan.advertIntervalMs);
     for (const name of plan.impls) {
       const impl = implementation(name, {
-        vrid: VRID,
-        vip: ctx.lab.address(VIP_OCTET),
+        instances: [{ vrid: VRID, vips: [ctx.lab.address(VIP_OCTET)] }],
         prefixLength: 24,
         advertIntervalMs: plan.advertIntervalMs,
         dir,
@@ -151,10 +150,10 @@ async function waitForPhase(
     await sleep(phaseMs);
     return;
   }
-  let after = Date.now();
+  let after = wallNowMs();
   for (;;) {
     const advert = await tap.next(src, after, 3 * intervalMs + 2000);
-    const waitMs = advert.atMs + phaseMs - Date.now();
+    const waitMs = advert.atMs + phaseMs - wallNowMs();
     if (waitMs >= 1) {
       await sleep(waitMs);
       return;

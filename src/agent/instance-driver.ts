@@ -23,6 +23,8 @@ export class InstanceDriver {
     readonly router: VirtualRouter,
     private readonly clock: Clock,
     private readonly execute: ActionExecutor,
+    /** Called after the actions of each input have run (e.g. bookkeeping kept off the wire). */
+    private readonly afterActions?: () => void,
   ) {}
 
   /**
@@ -37,6 +39,7 @@ export class InstanceDriver {
       for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
         const actions = this.router.handle({ ...next, nowMs: this.clock.nowMs() } as VrrpInput);
         for (const action of actions) this.execute(action);
+        this.afterActions?.();
       }
     } finally {
       this.busy = false;
@@ -59,10 +62,16 @@ export class InstanceDriver {
     this.timer = undefined;
     this.armedAtMs = deadlineMs;
     if (deadlineMs === undefined) return;
-    this.timer = this.clock.setTimer(deadlineMs, () => {
-      this.timer = undefined;
-      this.armedAtMs = undefined;
-      this.feed({ type: 'timer' });
-    });
+    // A BACKUP's deadline is its Master_Down timer: its lateness is the takeover's lateness.
+    const precise = this.router.snapshot().masterDownDeadlineMs === deadlineMs;
+    this.timer = this.clock.setTimer(
+      deadlineMs,
+      () => {
+        this.timer = undefined;
+        this.armedAtMs = undefined;
+        this.feed({ type: 'timer' });
+      },
+      { precise },
+    );
   }
 }

@@ -7,6 +7,7 @@ import { floatdCommand, PACKAGE_ROOT } from '../agent/cli/self-command.js';
 import type { AgentStatus } from '../agent/daemon/agent.js';
 import type { LabHost } from './lab.js';
 import type { LabProcess } from './lab-process.js';
+import { waitForPidFilesFree } from './pid-files.js';
 
 export interface TransitionLog {
   /** Wall-clock ms (pino's `time`). */
@@ -145,7 +146,14 @@ export class KeepalivedAgent {
   }
 }
 
-/** Start keepalived (VRRP only) in `host`, logging to the console, with its own pid files. */
+/** How long a restart waits for the previous keepalived of the same pid files to be reaped. */
+const KEEPALIVED_GONE_TIMEOUT_MS = 10_000;
+
+/**
+ * Start keepalived (VRRP only) in `host`, logging to the console, with its own pid files. A
+ * restart in the same `dir` first waits for the previous run's processes to be gone (bounded):
+ * after a SIGKILL its VRRP child lingers as a zombie, and keepalived would refuse to start.
+ */
 export async function startKeepalived(
   host: LabHost,
   conf: string,
@@ -153,6 +161,11 @@ export async function startKeepalived(
 ): Promise<KeepalivedAgent> {
   const base = join(dir, `keepalived-${host.name}`);
   const configPath = `${base}.conf`;
+  const pidFile = `${base}.pid`;
+  const vrrpPidFile = `${base}-vrrp.pid`;
+  const checkersPidFile = `${base}-checkers.pid`;
+  const pidFiles = [pidFile, vrrpPidFile, checkersPidFile];
+  await waitForPidFilesFree(`keepalived on ${host.name}`, pidFiles, KEEPALIVED_GONE_TIMEOUT_MS);
   writeFileSync(configPath, conf);
   const proc = host.spawn('keepalived', [
     '-n', // stay in the foreground
@@ -162,11 +175,11 @@ export async function startKeepalived(
     '-f',
     configPath,
     '-p',
-    `${base}.pid`,
+    pidFile,
     '-r',
-    `${base}-vrrp.pid`,
+    vrrpPidFile,
     '-c',
-    `${base}-checkers.pid`,
+    checkersPidFile,
   ]);
   const agent = new KeepalivedAgent(host, proc, configPath);
   await proc.waitForOutput(/Entering BACKUP STATE|Entering MASTER STATE/, 20_000);
@@ -200,7 +213,7 @@ export class AddressWatch {
       const m = /^\[([0-9T:.-]+)\]\s+(Deleted\s+)?\d+:\s+\S+\s+inet6?\s+([0-9a-f.:]+)\//.exec(line);
       if (m === null) continue;
       out.push({
-        atMs: Date.parse(m[1] as string) /* local time, as ip prints it */,
+        atMs: monitorTimeMs(m[1] as string),
         added: m[2] === undefined,
         address: m[3] as string,
       });
@@ -221,6 +234,15 @@ export class AddressWatch {
   async stop(): Promise<void> {
     await this.proc.kill('SIGTERM');
   }
+}
+
+/**
+ * `ip -ts`'s time (local, as ip prints it) with its microseconds: Date.parse alone keeps
+ * milliseconds, and the benchmarks compare sub-millisecond differences.
+ */
+function monitorTimeMs(text: string): number {
+  const [whole = text, fraction = ''] = text.split('.');
+  return Date.parse(whole) + (fraction === '' ? 0 : Number(`0.${fraction}`) * 1000);
 }
 
 /** Poll `check` every `stepMs` until it holds (true) or `timeoutMs` passes (false). */

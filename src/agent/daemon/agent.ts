@@ -325,9 +325,10 @@ export class Agent {
 
   private async stopAll(): Promise<void> {
     this.autoTimer?.cancel();
-    // Priority 0 goes out now; a reload under way then finishes (it starts nothing once it
-    // sees the stop), and whatever it left running stops too (stop() is idempotent).
-    const handedOver = this.runtimes.map((r) => r.stop());
+    // Priority 0 goes out now, from every MASTER before any VIP removal starts; a reload under
+    // way then finishes (it starts nothing once it sees the stop), and whatever it left running
+    // stops too (stop() is idempotent).
+    const handedOver = this.addresses.afterwards(() => this.runtimes.map((r) => r.stop()));
     await this.reloads;
     this.tracking.stop();
     this.unwireSyncGroups?.();

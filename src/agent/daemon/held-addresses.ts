@@ -8,8 +8,27 @@ import type { AddressPort, Vip } from './ports.js';
 export class HeldAddresses implements AddressPort {
   private readonly holders = new Map<string, number>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Inside afterwards(): the starts of changes asked for meanwhile. */
+  private deferred: (() => void)[] | undefined;
 
   constructor(private readonly inner: AddressPort) {}
+
+  /**
+   * Changes asked for while `work` runs start when it returns, in the order asked: a stop of
+   * every instance sends every priority-0 advert before the first `ip addr del` is written, not
+   * each instance's advert after the previous instances' removals.
+   */
+  afterwards<T>(work: () => T): T {
+    if (this.deferred !== undefined) return work();
+    const starts: (() => void)[] = [];
+    this.deferred = starts;
+    try {
+      return work();
+    } finally {
+      this.deferred = undefined;
+      for (const start of starts) start();
+    }
+  }
 
   add(vip: Vip): Promise<void> {
     const key = keyOf(vip);
@@ -33,7 +52,15 @@ export class HeldAddresses implements AddressPort {
   }
 
   private inOrder(key: string, op: () => Promise<void>): Promise<void> {
-    const run = (this.queues.get(key) ?? Promise.resolve()).then(op, op);
+    const previous = this.queues.get(key);
+    // Nothing pending for this address: start in the caller's turn, so a takeover's `ip addr
+    // add` is written before the caller's bookkeeping runs, not one promise hop after it.
+    const run =
+      previous !== undefined
+        ? previous.then(op, op)
+        : this.deferred !== undefined
+          ? deferredStart(this.deferred, op)
+          : startNow(op);
     const settled = run.catch(() => undefined);
     this.queues.set(key, settled);
     // The map holds only pending work: the last one out removes its entry.
@@ -42,6 +69,20 @@ export class HeldAddresses implements AddressPort {
     });
     return run;
   }
+}
+
+function startNow(op: () => Promise<void>): Promise<void> {
+  try {
+    return op();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function deferredStart(starts: (() => void)[], op: () => Promise<void>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    starts.push(() => void startNow(op).then(resolve, reject));
+  });
 }
 
 function keyOf(vip: Vip): string {

@@ -1,6 +1,6 @@
 // The real adapters of a Linux host, wired for the agent.
 import type { Logger } from 'pino';
-import { ioFirstClock } from '../clock.js';
+import { deadlineClock } from '../clock.js';
 import { readInterface } from '../io/interface-info.js';
 import { Ipv4VrrpSocket } from '../io/vrrp-socket-v4.js';
 import { Ipv6VrrpSocket } from '../io/vrrp-socket-v6.js';
@@ -19,8 +19,8 @@ export function createHostDeps(logger: Logger): AgentDeps {
   const ipBatch = new IpBatch();
   return {
     logger,
-    // The VRRP drivers' timers: after the adverts already waiting (clock.ts).
-    clock: ioFirstClock,
+    // VRRP deadlines: never early, precise on request, after the adverts already waiting.
+    clock: deadlineClock,
     readInterface,
     openSocket: (iface, family, joinMulticast) => {
       // The agent only sees InterfaceFacts; the sockets need the full InterfaceInfo.

@@ -98,6 +98,8 @@ export class InstanceRuntime {
   private groupFault = false;
   private readonly ownFaultListeners = new Set<(fault: boolean) => void>();
   private readonly transitionListeners = new Set<(state: VrrpState, priority: number) => void>();
+  /** Transitions of the input being executed, recorded once its other actions ran. */
+  private readonly unrecorded: Extract<VrrpAction, { type: 'transition' }>[] = [];
   private readonly syncReadyListeners = new Set<() => void>();
 
   constructor(private readonly deps: InstanceDeps) {
@@ -120,7 +122,12 @@ export class InstanceRuntime {
       addressErrors: 0,
     };
     const router = new VirtualRouter(toRouterConfig(config, deps.primaryAddress));
-    this.driver = new InstanceDriver(router, deps.clock, (action) => this.execute(action));
+    this.driver = new InstanceDriver(
+      router,
+      deps.clock,
+      (action) => this.execute(action),
+      () => this.recordTransitions(),
+    );
   }
 
   get name(): string {
@@ -427,34 +434,48 @@ export class InstanceRuntime {
     });
   }
 
+  /**
+   * The core puts a transition before the advert and address changes it decides; its log line,
+   * metrics, notify and sync-group listeners come after them here, so none of that delays what
+   * the other routers and the hosts see (keepalived too runs notify after the VIPs are added).
+   */
+  private recordTransitions(): void {
+    if (this.unrecorded.length === 0) return;
+    const { logger, metrics } = this.deps;
+    for (const action of this.unrecorded.splice(0)) {
+      if (action.to !== 'initialize') {
+        // Scripts start asynchronously, never blocking.
+        this.notifyState(
+          action.to === 'master' ? 'MASTER' : action.to === 'backup' ? 'BACKUP' : 'FAULT',
+          action.priority,
+        );
+      }
+      this.transitionListeners.forEach((l) => l(action.to, action.priority));
+      metrics?.transitions.inc({
+        instance: this.name,
+        from: action.from,
+        to: action.to,
+        reason: action.reason,
+      });
+      logger.info(
+        {
+          event: 'transition',
+          from: action.from,
+          to: action.to,
+          reason: action.reason,
+          priority: action.priority,
+        },
+        `${action.from.toUpperCase()} -> ${action.to.toUpperCase()} (${action.reason})`,
+      );
+    }
+  }
+
   private execute(action: VrrpAction): void {
     const { logger, socket, addresses, announce, config } = this.deps;
     switch (action.type) {
       case 'transition':
-        if (action.to !== 'initialize') {
-          // After the core's decision and its advert: scripts run asynchronously, never blocking.
-          this.notifyState(
-            action.to === 'master' ? 'MASTER' : action.to === 'backup' ? 'BACKUP' : 'FAULT',
-            action.priority,
-          );
-        }
-        this.transitionListeners.forEach((l) => l(action.to, action.priority));
-        this.deps.metrics?.transitions.inc({
-          instance: this.name,
-          from: action.from,
-          to: action.to,
-          reason: action.reason,
-        });
-        logger.info(
-          {
-            event: 'transition',
-            from: action.from,
-            to: action.to,
-            reason: action.reason,
-            priority: action.priority,
-          },
-          `${action.from.toUpperCase()} -> ${action.to.toUpperCase()} (${action.reason})`,
-        );
+        // Its bookkeeping waits until the input's other actions ran (recordTransitions).
+        this.unrecorded.push(action);
         return;
       case 'send-advert':
         socket.send(action.advert, this.deps.primaryAddress, this.destinations());

@@ -5,8 +5,9 @@ export class KeyedQueue {
 
   /** Run `task` after every task queued earlier under `key` has settled. */
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(task);
+    const previous = this.tails.get(key);
+    // An idle key starts now, in the caller's turn: no promise hop on the failover path.
+    const result = previous === undefined ? startNow(task) : previous.then(task);
     // The tail never rejects: a failed task must not stop later ones.
     const tail = result.then(
       () => undefined,
@@ -18,5 +19,13 @@ export class KeyedQueue {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     });
     return result;
+  }
+}
+
+function startNow<T>(task: () => Promise<T>): Promise<T> {
+  try {
+    return task();
+  } catch (error) {
+    return Promise.reject(error);
   }
 }

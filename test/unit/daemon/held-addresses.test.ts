@@ -73,4 +73,39 @@ describe('HeldAddresses', () => {
       'done add 10.0.0.9',
     ]);
   });
+
+  it("starts a change of an idle address at once, in the caller's turn", async () => {
+    const { port, log, pending } = slowPort();
+    const held = new HeldAddresses(port);
+    const added = held.add(X);
+    // No await in between: a takeover's `ip addr add` is written before its bookkeeping.
+    expect(log).toEqual(['start add 10.0.0.9']);
+    pending.shift()?.();
+    await added;
+  });
+
+  it('turns an adapter that throws at once into a rejection', async () => {
+    const failing: AddressPort = {
+      add: () => {
+        throw new Error('boom');
+      },
+      remove: () => Promise.resolve(),
+      removeLeftovers: () => Promise.resolve([]),
+    };
+    await expect(new HeldAddresses(failing).add(X)).rejects.toThrow('boom');
+  });
+
+  it('afterwards(): changes asked for inside start when it returns, in order', async () => {
+    const { port, log, pending } = slowPort();
+    const held = new HeldAddresses(port);
+    const Y: Vip = { ...X, address: '10.0.0.10' };
+    const done = held.afterwards(() => {
+      const changes = [held.add(X), held.add(Y)];
+      log.push('work done');
+      return changes;
+    });
+    expect(log).toEqual(['work done', 'start add 10.0.0.9', 'start add 10.0.0.10']);
+    pending.splice(0).forEach((finish) => finish());
+    await Promise.all(done);
+  });
 });

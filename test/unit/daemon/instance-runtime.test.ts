@@ -112,6 +112,31 @@ describe('InstanceRuntime', () => {
     );
   });
 
+  it("a transition's listeners, log and notify come after its advert and address changes", async () => {
+    const h = harness(instance(''), 'multicast');
+    h.runtime.onTransition((state) => h.events.push(`transition ${state}`));
+    h.runtime.start();
+    h.clock.runUntil(400, () => undefined);
+    expect(h.events).toEqual([
+      'transition backup',
+      'send prio 150 from 10.99.0.1 to 224.0.0.18',
+      'add 10.99.0.100 start',
+      'transition master',
+    ]);
+    h.releaseAdd();
+    await flush();
+    h.events.length = 0;
+    const stopped = h.runtime.stop();
+    expect(h.events).toEqual([
+      'send prio 0 from 10.99.0.1 to 224.0.0.18',
+      'stop-announce web',
+      'remove 10.99.0.100',
+      'transition initialize',
+      'stop-announce web',
+    ]);
+    await stopped;
+  });
+
   it('graceful stop of a MASTER: priority 0, announcements stopped, VIP removed', async () => {
     const h = harness(instance(''), 'multicast');
     h.runtime.start();

@@ -5,7 +5,7 @@
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { ioFirstClock } from '../../../src/agent/clock.js';
+import { deadlineClock } from '../../../src/agent/clock.js';
 
 function busyWaitMs(ms: number): void {
   const end = performance.now() + ms;
@@ -14,7 +14,7 @@ function busyWaitMs(ms: number): void {
   }
 }
 
-describe("ioFirstClock (the agent's clock)", () => {
+describe('deadlineClock and the I/O already waiting', () => {
   it('fires a timer that came due during a stall after the datagram that arrived during it', async () => {
     const socket = createSocket('udp4');
     socket.bind(0, '127.0.0.1');
@@ -23,7 +23,7 @@ describe("ioFirstClock (the agent's clock)", () => {
     try {
       socket.on('message', () => order.push('advert'));
       const fired = new Promise<void>((resolve) => {
-        ioFirstClock.setTimer(ioFirstClock.nowMs() + 5, () => {
+        deadlineClock.setTimer(deadlineClock.nowMs() + 5, () => {
           order.push('timer');
           resolve();
         });
@@ -40,7 +40,7 @@ describe("ioFirstClock (the agent's clock)", () => {
 
   it('a timer cancelled after its time came but before it ran never fires', async () => {
     let fired = 0;
-    const timer = ioFirstClock.setTimer(ioFirstClock.nowMs() + 1, () => fired++);
+    const timer = deadlineClock.setTimer(deadlineClock.nowMs() + 1, () => fired++);
     // The same 1 ms list, queued after the timer's own: runs between its time and its run.
     setTimeout(() => timer.cancel(), 1);
     busyWaitMs(5);
