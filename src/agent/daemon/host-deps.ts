@@ -9,7 +9,6 @@ import { IpBatch, ipBatchRunner } from '../net/ip-batch.js';
 import { createHostAnnouncer } from '../net/announcer.js';
 import { LinkWatcher } from '../net/link-watcher.js';
 import type { AgentDeps } from './agent.js';
-import { probeInstanceMetadata } from '../../cloud/aws/imds-probe.js';
 
 export function createHostDeps(logger: Logger): AgentDeps {
   // One long-lived `ip -batch` for address changes: no fork on the failover path.
@@ -32,6 +31,10 @@ export function createHostDeps(logger: Logger): AgentDeps {
     }),
     announce: createHostAnnouncer({ logger: logger.child({ component: 'net.announce' }) }),
     links: new LinkWatcher({ logger }),
-    probeCloud: () => probeInstanceMetadata(logger.child({ component: 'cloud.probe' })),
+    // undici with it, only for mode auto with peers.
+    probeCloud: async () =>
+      (await import('../../cloud/aws/imds-probe.js')).probeInstanceMetadata(
+        logger.child({ component: 'cloud.probe' }),
+      ),
   };
 }
