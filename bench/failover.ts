@@ -2,6 +2,8 @@
 // Takeover time of floatd and keepalived, in one lab, measured with one yardstick: the kernel's
 // address event for the VIP on the backup (and, with many VIPs, the wire seen from a third host),
 // from the moment the fault is injected on the MASTER. --help says everything.
+import { execFileSync } from 'node:child_process';
+import { PACKAGE_ROOT } from '../src/agent/cli/self-command.js';
 import { AddressWatch, labTempDir } from '../src/lab/agents.js';
 import { Lab, labUnavailableReason } from '../src/lab/lab.js';
 import { AdvertTap } from './failover/advert-tap.js';
@@ -35,6 +37,14 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT.failed;
   }
   const plan = options;
+  if (plan.floatdFrom === 'build' && plan.impls.includes('floatd')) {
+    try {
+      buildFloatd();
+    } catch (error) {
+      console.error(`bench:failover: building floatd failed: ${(error as Error).message}`);
+      return EXIT.failed;
+    }
+  }
   const lab = await Lab.create({ hosts: 3 });
   return lab.runThenDestroy(async () => {
     try {
@@ -44,6 +54,12 @@ async function main(argv: readonly string[]): Promise<number> {
       return EXIT.failed;
     }
   });
+}
+
+/** `npm run build` (tsc into dist/): the bench runs floatd as a release does. */
+function buildFloatd(): void {
+  console.log('bench:failover: building floatd (npm run build) to run it as a release does...');
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: PACKAGE_ROOT, stdio: 'inherit' });
 }
 
 function theoryLine(intervalMs: number): string {
@@ -60,6 +76,7 @@ async function single(lab: Lab, plan: BenchOptions): Promise<number> {
   const tap = await AdvertTap.start(lab.host(3));
   console.log(
     `bench:failover: VRRP v3, advert interval ${plan.advertIntervalMs} ms, ${plan.reps} reps, ` +
+      `floatd from ${plan.floatdFrom === 'build' ? 'dist/ (built)' : 'src/ (tsx)'}, ` +
       `VIP ${lab.address(100)}; h1 ${MASTER_PRIORITY}, h2 ${BACKUP_PRIORITY}.\n` +
       `${theoryLine(plan.advertIntervalMs)}\n` +
       (tap === undefined
@@ -105,6 +122,7 @@ async function manyVips(lab: Lab, plan: BenchOptions): Promise<number> {
   const vipCount = Math.max(...plan.layouts.map((l) => allVips(l).length));
   console.log(
     `bench:failover --case many-vips: VRRP v3, advert interval ${plan.advertIntervalMs} ms, ` +
+      `floatd from ${plan.floatdFrom === 'build' ? 'dist/ (built)' : 'src/ (tsx)'}, ` +
       `${plan.reps} reps, layouts ${plan.layouts.map((l) => l.label).join(', ')} (VIPs /32 from ` +
       `${VIP_BLOCK}); h1 ${MASTER_PRIORITY}, h2 ${BACKUP_PRIORITY}.\n${theoryLine(plan.advertIntervalMs)}\n`,
   );

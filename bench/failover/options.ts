@@ -6,13 +6,14 @@ import { parseLayout, VIP_BLOCK } from './many-vips/layout.js';
 import type { Layout } from './many-vips/layout.js';
 import { TOLERANCE_MS } from './report.js';
 import { IMPL_NAMES } from './routers.js';
-import type { ImplName } from './routers.js';
+import type { FloatdFrom, ImplName } from './routers.js';
 import { BACKUP_PRIORITY, MASTER_PRIORITY } from './run.js';
 
 export type BenchCase = 'single' | 'many-vips';
 
 export interface BenchOptions {
   readonly case: BenchCase;
+  readonly floatdFrom: FloatdFrom;
   readonly reps: number;
   readonly advertIntervalMs: number;
   readonly faults: readonly FaultName[];
@@ -52,6 +53,9 @@ ${FAULT_NAMES.map((f) => `  ${f.padEnd(9)} ${FAULT_HELP[f]}`).join('\n')}
 
 Options:
   --case CASE         single | many-vips (default single)
+  --floatd-from FROM  build: compile first (npm run build) and run dist/, as a release runs
+                      floatd (default); source: run src/ under tsx (slower to react: ~1 ms
+                      more on the Master_Down path, measured)
   --reps N            repetitions per fault and implementation (default 5; many-vips 3)
   --interval-ms MS    advert interval, 10..40950 in steps of 10 (default 1000)
   --faults LIST       comma-separated, from: ${FAULT_NAMES.join(',')} (default: all; many-vips:
@@ -93,6 +97,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     args: [...argv],
     options: {
       case: { type: 'string', default: 'single' },
+      'floatd-from': { type: 'string', default: 'build' },
       reps: { type: 'string' },
       'interval-ms': { type: 'string', default: '1000' },
       faults: { type: 'string' },
@@ -109,6 +114,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     throw new RangeError(`--case must be single or many-vips, got "${values.case}"`);
   }
   const many = values.case === 'many-vips';
+  const floatdFrom = values['floatd-from'];
+  if (floatdFrom !== 'build' && floatdFrom !== 'source') {
+    throw new RangeError(`--floatd-from must be build or source, got "${floatdFrom}"`);
+  }
   const intervalMs = Number(values['interval-ms']);
   // VRRP v3 carries centiseconds in 12 bits (RFC 5798 §5.2.7).
   if (!Number.isInteger(intervalMs) || intervalMs < 10 || intervalMs > 40_950 || intervalMs % 10) {
@@ -118,6 +127,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   }
   return {
     case: values.case,
+    floatdFrom,
     reps: wholeNumber('--reps', values.reps ?? (many ? '3' : '5'), 1, 1000),
     advertIntervalMs: intervalMs,
     faults: listOf('--faults', values.faults ?? (many ? 'sigterm,kill' : FAULT_NAMES.join(',')), [

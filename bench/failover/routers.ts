@@ -1,6 +1,7 @@
 // The two implementations under test behind one small interface: start a router in a lab host,
 // and wait for it to log state changes. The same parameters go to both (VRRP v3, the same VRIDs
 // and VIPs, default GARP behaviour: keepalived's garp_master_delay 5 s / repeat 5 = floatd's).
+import { builtFloatdCommand, floatdCommand } from '../../src/agent/cli/self-command.js';
 import type { FloatdAgent, KeepalivedAgent } from '../../src/lab/agents.js';
 import { sleep, startFloatd, startKeepalived } from '../../src/lab/agents.js';
 import type { LabHost } from '../../src/lab/lab.js';
@@ -18,8 +19,12 @@ export interface RouterInstance {
   readonly vips: readonly string[];
 }
 
+/** floatd as built by tsc (dist/, as a release runs it) or from source under tsx. */
+export type FloatdFrom = 'build' | 'source';
+
 export interface RouterParams {
   readonly instances: readonly RouterInstance[];
+  readonly floatdFrom: FloatdFrom;
   readonly prefixLength: number;
   readonly advertIntervalMs: number;
   readonly dir: string;
@@ -69,7 +74,16 @@ function floatdImpl(p: RouterParams): Implementation {
   return {
     name: 'floatd',
     start: async (host, priority) =>
-      floatdRouter(await startFloatd(host, yaml(priority), p.dir), p.instances.length),
+      floatdRouter(
+        await startFloatd(
+          host,
+          yaml(priority),
+          p.dir,
+          {},
+          p.floatdFrom === 'build' ? builtFloatdCommand : floatdCommand,
+        ),
+        p.instances.length,
+      ),
   };
 }
 

@@ -7,7 +7,7 @@ import { masterDownIntervalMs, skewTimeMs } from '../../src/agent/vrrp/intervals
 import type { AdvertTap } from './advert-tap.js';
 import type { FaultName } from './faults.js';
 import { injectFault, restoreHost, wallNowMs } from './faults.js';
-import type { ImplName, Implementation, Router } from './routers.js';
+import type { FloatdFrom, ImplName, Implementation, Router } from './routers.js';
 import { implementation } from './routers.js';
 
 export const MASTER_PRIORITY = 150;
@@ -16,6 +16,7 @@ const VRID = 51;
 const VIP_OCTET = 100;
 
 export interface BenchPlan {
+  readonly floatdFrom: FloatdFrom;
   readonly reps: number;
   readonly advertIntervalMs: number;
   readonly faults: readonly FaultName[];
@@ -74,6 +75,7 @@ export async function runBench(ctx: BenchContext, plan: BenchPlan): Promise<Samp
     for (const name of plan.impls) {
       const impl = implementation(name, {
         instances: [{ vrid: VRID, vips: [ctx.lab.address(VIP_OCTET)] }],
+        floatdFrom: plan.floatdFrom,
         prefixLength: 24,
         advertIntervalMs: plan.advertIntervalMs,
         dir,

@@ -7,8 +7,8 @@ export interface TimerHandle {
 export interface TimerOptions {
   /**
    * Fire as close to `atMs` as the host allows (tenths of a millisecond), for a deadline whose
-   * lateness is measured, like the Master_Down timer. Costs up to ~1 ms of a blocked event
-   * loop per timer; clocks without the distinction ignore it.
+   * lateness is measured, like the Master_Down timer. Costs up to ~2 ms of a blocked event
+   * loop when it fires; clocks without the distinction ignore it.
    */
   readonly precise?: boolean;
 }
@@ -26,8 +26,10 @@ export interface Clock {
  * 999.7 ms from now fires anywhere from ~2 ms early to ~1 ms late (measured here: 89 of 100
  * fired early; the driver then re-armed for at least 1 ms more). deadlineClock aims at a
  * millisecond boundary of that same clock instead: the one at or after the deadline (never
- * early, under 1 ms late), or for a precise timer the one just before it, and then waits out the
- * rest of that millisecond with Atomics.wait (the event loop is blocked for that part only).
+ * early, under 1 ms late), or for a precise timer one a millisecond or two before it, and then
+ * waits out the rest with Atomics.wait (the event loop is blocked for that part only). A precise
+ * timer is a BACKUP's Master_Down timer, re-armed by every advert: it only comes near its
+ * deadline when the MASTER is gone, so that wait happens once per takeover.
  */
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -35,7 +37,9 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const loopClockOffsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now();
 
 /** A precise timer's remainder is waited out synchronously only below this. */
-const MAX_SYNC_WAIT_MS = 1.5;
+const MAX_SYNC_WAIT_MS = 2.5;
+/** How much earlier than its deadline a precise timer's last sleep ends (wake-up latency). */
+const PRECISE_WAKE_MS = 1;
 
 /** A timer further away than this first wakes LEAD_MS and twice the kernel's slack before. */
 const FAR_MS = 20;
@@ -90,11 +94,13 @@ class DeadlineTimer implements TimerHandle {
     // The kernel lets a sleep of T end up to T/1000 late (epoll_wait's timer slack, at least
     // 50 µs): 3.6 ms on a 3.6 s Master_Down_Interval. A timer that far away wakes early enough
     // for that first, then sleeps the last few milliseconds, where the slack is 50 µs.
+    // A precise timer's last sleep ends a millisecond ahead (waking from a long idle takes up to
+    // a millisecond here); the rest is waited out with Atomics.wait, a short sleep.
     const target =
       remainingMs > FAR_MS
         ? Math.floor(loopAtMs - LEAD_MS - remainingMs / 500)
         : this.precise
-          ? Math.floor(loopAtMs)
+          ? Math.floor(loopAtMs - PRECISE_WAKE_MS)
           : Math.ceil(loopAtMs);
     // Woken early anyway (a coarse loop clock elsewhere): arm() checks again.
     this.timeout = setTimeout(() => this.arm(true), Math.max(1, target - loopNowMs));

@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { floatdCommand, PACKAGE_ROOT } from '../agent/cli/self-command.js';
+import { floatdCommand, PACKAGE_ROOT, type Command } from '../agent/cli/self-command.js';
 import type { AgentStatus } from '../agent/daemon/agent.js';
 import type { LabHost } from './lab.js';
 import type { LabProcess } from './lab-process.js';
@@ -112,17 +112,19 @@ export class FloatdAgent {
 
 /**
  * Start floatd in `host` with a YAML configuration (and extra environment variables, e.g.
- * FLOATD_IMDS_ENDPOINT). Resolves once it logged "floatd running".
+ * FLOATD_IMDS_ENDPOINT). Resolves once it logged "floatd running". `command`: how to run it
+ * (default: as this process runs, from source or built).
  */
 export async function startFloatd(
   host: LabHost,
   yaml: string,
   dir = labTempDir(),
   env: NodeJS.ProcessEnv = {},
+  command: (args: readonly string[]) => Command = floatdCommand,
 ): Promise<FloatdAgent> {
   const configPath = join(dir, `floatd-${host.name}.yaml`);
   writeFileSync(configPath, yaml);
-  const { cmd, args } = floatdCommand(['run', '-c', configPath, '--log-format', 'json']);
+  const { cmd, args } = command(['run', '-c', configPath, '--log-format', 'json']);
   const proc = host.spawn(cmd, args, env, PACKAGE_ROOT);
   const agent = new FloatdAgent(host, proc, configPath);
   await proc.waitForOutput(/"msg":"floatd running"/, 20_000);

@@ -6,7 +6,7 @@ import type { AddressWatch } from '../../../src/lab/agents.js';
 import type { Lab, LabHost } from '../../../src/lab/lab.js';
 import { injectFault, restoreHost, wallNowMs } from '../faults.js';
 import type { FaultName } from '../faults.js';
-import type { ImplName, Implementation, Router } from '../routers.js';
+import type { FloatdFrom, ImplName, Implementation, Router } from '../routers.js';
 import { implementation } from '../routers.js';
 import { BACKUP_PRIORITY, MASTER_PRIORITY, spreadPhases, theory } from '../run.js';
 import type { VipClient } from './client.js';
@@ -20,6 +20,7 @@ export const GARP_REPEAT = 5;
 export const BURST_WINDOW_MS = 4500;
 
 export interface ManyPlan {
+  readonly floatdFrom: FloatdFrom;
   readonly layouts: readonly Layout[];
   readonly reps: number;
   readonly advertIntervalMs: number;
@@ -76,6 +77,7 @@ export async function runManyVips(ctx: ManyContext, plan: ManyPlan): Promise<Man
       for (const name of plan.impls) {
         const impl = implementation(name, {
           instances: layout.instances,
+          floatdFrom: plan.floatdFrom,
           prefixLength: VIP_PREFIX_LENGTH,
           advertIntervalMs: plan.advertIntervalMs,
           dir: plan.dir,

@@ -22,3 +22,14 @@ export function floatdCommand(args: readonly string[]): Command {
   const loader = fromSource ? ['--import', 'tsx'] : [];
   return { cmd: process.execPath, args: [...loader, main, ...args] };
 }
+
+/**
+ * The compiled floatd (`npm run build` puts it in dist/), as a release runs it, even when the
+ * caller itself runs from source: benchmarks measure what users run, not the TS loader.
+ */
+export function builtFloatdCommand(args: readonly string[]): Command {
+  return {
+    cmd: process.execPath,
+    args: [join(PACKAGE_ROOT, 'dist', 'src', 'agent', 'cli', 'main.js'), ...args],
+  };
+}

@@ -10,7 +10,6 @@ import { netlinkAddressRunner } from '../net/netlink-addresses.js';
 import { createHostAnnouncer } from '../net/announcer.js';
 import { LinkWatcher } from '../net/link-watcher.js';
 import type { AgentDeps } from './agent.js';
-import { probeInstanceMetadata } from '../../cloud/aws/imds-probe.js';
 
 export function createHostDeps(logger: Logger): AgentDeps {
   // VIPs go on and off with one rtnetlink request each (the native addon); `ip` is the fallback
@@ -35,6 +34,10 @@ export function createHostDeps(logger: Logger): AgentDeps {
     }),
     announce: createHostAnnouncer({ logger: logger.child({ component: 'net.announce' }) }),
     links: new LinkWatcher({ logger }),
-    probeCloud: () => probeInstanceMetadata(logger.child({ component: 'cloud.probe' })),
+    // undici with it, only for mode auto with peers.
+    probeCloud: async () =>
+      (await import('../../cloud/aws/imds-probe.js')).probeInstanceMetadata(
+        logger.child({ component: 'cloud.probe' }),
+      ),
   };
 }

@@ -1,6 +1,5 @@
 // Dispatches a tracker to its check; the scheduler takes this as an injectable dependency.
 import { runFileCheck } from './file-check.js';
-import { runHttpCheck } from './http-check.js';
 import { runProcessCheck } from './process-check.js';
 import { runScriptCheck } from './script-check.js';
 import { runTcpCheck } from './tcp-check.js';
@@ -13,7 +12,8 @@ export const runCheck: CheckRunner = (config, signal) => {
     case 'script':
       return runScriptCheck(config, signal);
     case 'http':
-      return runHttpCheck(config, signal);
+      // undici loads with the first HTTP check, not with every agent.
+      return import('./http-check.js').then((m) => m.runHttpCheck(config, signal));
     case 'tcp':
       return runTcpCheck(config, signal);
     case 'file':
