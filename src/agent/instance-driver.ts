@@ -17,7 +17,9 @@ export class InstanceDriver {
   private timer: TimerHandle | undefined;
   private armedAtMs: number | undefined;
   private busy = false;
-  private readonly queue: DriverInput[] = [];
+  private readonly queue: { input: DriverInput; atMs: number | undefined }[] = [];
+  /** The last input's nowMs: inputs never go back in time. */
+  private lastNowMs = -Infinity;
 
   constructor(
     readonly router: VirtualRouter,
@@ -31,13 +33,20 @@ export class InstanceDriver {
    * Feed one input. Inputs that arrive while actions run (an executor that synchronously
    * produces input, as a loopback network does) are queued, so the core sees them in order.
    */
-  feed(input: DriverInput): void {
-    this.queue.push(input);
+  feed(input: DriverInput, happenedAgoMs = 0): void {
+    // An advert read a moment after the kernel received it happened then (RFC 5798 §6.4.2 starts
+    // the Master_Down timer on receipt), yet never before the input the core saw last.
+    this.queue.push({
+      input,
+      atMs: happenedAgoMs > 0 ? this.clock.nowMs() - happenedAgoMs : undefined,
+    });
     if (this.busy) return;
     this.busy = true;
     try {
       for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
-        const actions = this.router.handle({ ...next, nowMs: this.clock.nowMs() } as VrrpInput);
+        const nowMs = Math.max(this.lastNowMs, next.atMs ?? this.clock.nowMs());
+        this.lastNowMs = nowMs;
+        const actions = this.router.handle({ ...next.input, nowMs } as VrrpInput);
         for (const action of actions) this.execute(action);
         this.afterActions?.();
       }

@@ -1,4 +1,5 @@
 // `floatd run -c FILE`: load the configuration, start the agent, stop gracefully on a signal.
+import { installSignalRelease } from '../io/signal-release.js';
 import { parseArgs } from 'node:util';
 import { configWarnings } from '../config/config-warnings.js';
 import { ConfigError, loadConfigFile } from '../config/load-config.js';
@@ -179,6 +180,16 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    // After those: the native handler sends the MASTERs' priority-0 adverts, then runs Node's.
+    try {
+      installSignalRelease();
+      agent.armReleases();
+    } catch (error) {
+      logger.warn(
+        { err: error },
+        'priority-0 adverts will leave from the signal listener (about 1-3 ms later)',
+      );
+    }
     // Like keepalived's SIGUSR1 data dump: the full status, as one log line.
     process.on('SIGUSR1', () => logger.info({ event: 'status', status: agent.status() }, 'status'));
     // Reload: a new file that is invalid, or changes what cannot change while running, leaves

@@ -318,6 +318,11 @@ export class Agent {
   }
 
   /** Graceful stop: each MASTER sends priority 0 and removes its VIPs; sockets close. */
+  /** Arms every MASTER's shutdown advert in the SIGTERM handler, once it is installed. */
+  armReleases(): void {
+    for (const runtime of this.runtimes) runtime.armRelease();
+  }
+
   stop(): Promise<void> {
     this.stopping ??= this.stopAll();
     return this.stopping;
@@ -537,7 +542,7 @@ export class Agent {
         { cause: error },
       );
     }
-    socket.on('advert', (received) => {
+    socket.on('advert', (received, receivedAgoMs) => {
       const runtime = this.runtimes.find(
         (r) =>
           r.config.interface === iface.name &&
@@ -549,7 +554,7 @@ export class Agent {
         socketLog.unknownVrid(received.advert.vrid, received.src);
         return;
       }
-      runtime.receive(received);
+      runtime.receive(received, receivedAgoMs);
     });
     socket.on('reject', (reason, detail, src) => socketLog.rejected(reason, detail, src));
     socket.on('error', (error) => log.warn({ err: error }, 'socket error'));

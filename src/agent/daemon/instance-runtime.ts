@@ -4,6 +4,11 @@ import type { Logger } from 'pino';
 import type { Reconciler, ReconcilerStatus } from '../../cloud/reconciler.js';
 import { epochNowMs } from '../../cloud/timing.js';
 import type { Clock, TimerHandle } from '../clock.js';
+import {
+  allocateReleaseEntry,
+  freeReleaseEntry,
+  signalReleaseInstalled,
+} from '../io/signal-release.js';
 import type { NotifyRunner } from '../notify/notify-runner.js';
 import type { NotifyState } from '../notify/types.js';
 import type { VrrpMetrics } from '../status/vrrp-metrics.js';
@@ -101,6 +106,10 @@ export class InstanceRuntime {
   /** Transitions of the input being executed, recorded once its other actions ran. */
   private readonly unrecorded: Extract<VrrpAction, { type: 'transition' }>[] = [];
   private readonly syncReadyListeners = new Set<() => void>();
+  /** This instance's entry in the SIGTERM handler's table (io/signal-release.ts). */
+  private releaseEntry: number | undefined;
+  /** What that entry holds now, as a key: re-armed only when the core's release changes. */
+  private armedReleaseKey: string | undefined;
 
   constructor(private readonly deps: InstanceDeps) {
     const { config } = deps;
@@ -126,7 +135,10 @@ export class InstanceRuntime {
       router,
       deps.clock,
       (action) => this.execute(action),
-      () => this.recordTransitions(),
+      () => {
+        this.recordTransitions();
+        this.armRelease();
+      },
     );
   }
 
@@ -302,7 +314,7 @@ export class InstanceRuntime {
   }
 
   /** An advert for our VRID from the socket: apply the unicast peer policy, then the core. */
-  receive(received: ReceivedAdvert): void {
+  receive(received: ReceivedAdvert, receivedAgoMs = 0): void {
     const { config } = this.deps;
     if (
       this.mode === 'unicast' &&
@@ -318,7 +330,7 @@ export class InstanceRuntime {
     if (received.dst === VRRP_MULTICAST_V4 || received.dst === VRRP_MULTICAST_V6) {
       this.lastMulticastHeardMs = this.deps.clock.nowMs();
     }
-    this.driver.feed({ type: 'advert', src: received.src, advert: received.advert });
+    this.driver.feed({ type: 'advert', src: received.src, advert: received.advert }, receivedAgoMs);
   }
 
   /** Graceful stop: priority 0 if MASTER (§6.4.3), VIPs removed; resolves when done. Once. */
@@ -328,7 +340,19 @@ export class InstanceRuntime {
   }
 
   private async stopOnce(): Promise<void> {
-    this.driver.feed({ type: 'shutdown' });
+    const entry = this.releaseEntry;
+    const releaseSent = entry !== undefined && this.deps.socket.releasedBySignal?.(entry) === true;
+    if (releaseSent) {
+      this.deps.logger.info(
+        { event: 'release-sent-by-signal' },
+        'priority-0 advert sent from the signal handler (RFC 5798 §6.4.3)',
+      );
+    }
+    this.driver.feed({ type: 'shutdown', releaseSent });
+    if (entry !== undefined) {
+      this.releaseEntry = undefined;
+      freeReleaseEntry(entry);
+    }
     this.driver.stop();
     this.yieldTimer?.cancel();
     this.notifyState('STOP', this.driver.router.snapshot().effectivePriority);
@@ -425,6 +449,27 @@ export class InstanceRuntime {
       const vip = this.vipByAddress.get(a);
       return vip === undefined ? [] : [vip];
     });
+  }
+
+  /**
+   * Keeps the SIGTERM handler's copy of this instance's shutdown advert (the core's
+   * releaseAdvert(): a MASTER's priority 0) equal to what the core would send now.
+   */
+  armRelease(): void {
+    const { socket } = this.deps;
+    if (socket.armRelease === undefined || !signalReleaseInstalled()) return;
+    const advert = this.driver.router.releaseAdvert();
+    if (advert === undefined && this.armedReleaseKey === undefined) return;
+    const destinations = this.destinations();
+    const key =
+      advert === undefined
+        ? undefined
+        : JSON.stringify([advert, this.deps.primaryAddress, destinations]);
+    if (key === this.armedReleaseKey) return;
+    this.releaseEntry ??= allocateReleaseEntry();
+    if (this.releaseEntry === undefined) return;
+    socket.armRelease(this.releaseEntry, advert, this.deps.primaryAddress, destinations);
+    this.armedReleaseKey = key;
   }
 
   private enqueue(what: string, op: () => Promise<void>): void {

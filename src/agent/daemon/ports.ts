@@ -10,7 +10,8 @@ export type { GarpSettings, Vip };
 /** One raw socket: an interface and an address family. */
 export interface AdvertSocket {
   send(advert: VrrpAdvert, src: string, destinations: readonly string[]): void;
-  on(event: 'advert', listener: (received: ReceivedAdvert) => void): unknown;
+  /** `receivedAgoMs`: how long ago the kernel received it (0 when unknown). */
+  on(event: 'advert', listener: (received: ReceivedAdvert, receivedAgoMs: number) => void): unknown;
   on(
     event: 'reject',
     listener: (
@@ -20,6 +21,15 @@ export interface AdvertSocket {
     ) => void,
   ): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  /** What a SIGTERM sends for `entry` from its handler (undefined: nothing); optional. */
+  armRelease?(
+    entry: number,
+    advert: VrrpAdvert | undefined,
+    src: string,
+    destinations: readonly string[],
+  ): void;
+  /** Whether that handler sent `entry`'s release. */
+  releasedBySignal?(entry: number): boolean;
   close(): void;
   /** What the socket sent, received and rejected (by reason), for status and metrics. */
   readonly counters: {

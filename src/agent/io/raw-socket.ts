@@ -47,6 +47,14 @@ function rawSocketModule(): RawSocketModule {
   return loaded;
 }
 
+/** The fd behind each socket openRawSocket opened (raw-socket does not expose it). */
+const fds = new WeakMap<RawSocket, number>();
+
+/** The socket's fd, when openRawSocket could tell which it was. */
+export function rawSocketFd(socket: RawSocket): number | undefined {
+  return fds.get(socket);
+}
+
 /** A SOCK_RAW socket for `protocol`, close-on-exec. Throws (e.g. EPERM without CAP_NET_RAW). */
 export function openRawSocket(family: RawFamily, protocol: number, bufferSize: number): RawSocket {
   const mod = rawSocketModule();
@@ -56,7 +64,9 @@ export function openRawSocket(family: RawFamily, protocol: number, bufferSize: n
     bufferSize,
   });
   try {
-    markSocketsCloseOnExec();
+    // Every other socket of the process is close-on-exec already: the one marked is this one.
+    const marked = markSocketsCloseOnExec();
+    if (marked.length === 1 && marked[0] !== undefined) fds.set(socket, marked[0]);
   } catch (error) {
     socket.close();
     throw error;

@@ -11,7 +11,14 @@ import type {
 } from '../vrrp/codec/index.js';
 import { VrrpSendError, VrrpSocketError } from './errors.js';
 import type { InterfaceInfo } from './interface-info.js';
-import type { RawSocket } from './raw-socket.js';
+import { rawSocketFd, type RawSocket } from './raw-socket.js';
+import { ReceiveStamps } from './receive-stamp.js';
+import {
+  armRelease,
+  releasedBySignal,
+  signalReleaseInstalled,
+  type ReleasePacket,
+} from './signal-release.js';
 import { readReceiveDrops } from './socket-options.js';
 
 export type TransportRejectReason = RejectReason | 'own-packet';
@@ -46,7 +53,8 @@ export interface VrrpSocketCounters {
 }
 
 export interface VrrpSocketEvents {
-  advert: [received: ReceivedAdvert];
+  /** `receivedAgoMs`: how long before this event the kernel received it (0 when unknown). */
+  advert: [received: ReceivedAdvert, receivedAgoMs: number];
   reject: [reason: TransportRejectReason, detail: string, src: string | undefined];
   error: [error: Error];
 }
@@ -77,12 +85,17 @@ export abstract class VrrpSocketBase extends EventEmitter<VrrpSocketEvents> {
   private readonly rejectedCounts = Object.fromEntries(
     [...REJECT_REASONS, 'own-packet'].map((r) => [r, 0]),
   ) as Record<TransportRejectReason, number>;
+  private readonly stamps: ReceiveStamps | undefined;
+  private readonly fd: number | undefined;
 
   protected constructor(
     protected readonly raw: RawSocket,
     protected iface: InterfaceInfo,
   ) {
     super();
+    const fd = rawSocketFd(raw);
+    this.fd = fd;
+    this.stamps = fd === undefined ? undefined : new ReceiveStamps(fd);
     this.setOwnAddresses(iface);
     raw.on('message', (buffer, source) => this.handleMessage(buffer, source));
     raw.on('error', (error) => this.handleSocketError(error));
@@ -175,6 +188,52 @@ export abstract class VrrpSocketBase extends EventEmitter<VrrpSocketEvents> {
     }
   }
 
+  /**
+   * `advert` (a shutdown's priority 0), one packet per destination, is what a SIGTERM sends
+   * from its handler for `entry` (io/signal-release.ts); undefined disarms. Never throws: a
+   * release that cannot be armed is sent by the shutdown input as before.
+   */
+  armRelease(
+    entry: number,
+    advert: VrrpAdvert | undefined,
+    src: string,
+    destinations: readonly string[],
+  ): void {
+    if (!signalReleaseInstalled()) return;
+    try {
+      const packets: ReleasePacket[] = [];
+      if (advert !== undefined && this.fd !== undefined && !this.closed) {
+        for (const dst of destinations) {
+          const [address = dst, zone] = this.sendAddress(dst).split('%');
+          packets.push({
+            packet: this.encode(advert, src, dst),
+            address: Buffer.from(parseIp(address)),
+            ...(zone === undefined ? {} : { scopeId: this.iface.index }),
+          });
+        }
+      }
+      armRelease(entry, this.fd ?? -1, packets);
+    } catch (error) {
+      armRelease(entry, -1, []);
+      this.report(
+        new VrrpSendError(
+          destinations.join(','),
+          `arming the release: ${(error as Error).message}`,
+          { cause: error },
+        ),
+      );
+    }
+  }
+
+  /** Whether a signal's handler sent `entry`'s release (armRelease). */
+  releasedBySignal(entry: number): boolean {
+    try {
+      return releasedBySignal(entry);
+    } catch {
+      return false;
+    }
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -200,6 +259,8 @@ export abstract class VrrpSocketBase extends EventEmitter<VrrpSocketEvents> {
 
   private handleMessage(buffer: Buffer, source: string): void {
     if (this.closed) return;
+    // First: the socket's stamp is the last packet read, this one.
+    const receivedAgoMs = this.stamps?.ageMs() ?? 0;
     const src = source === '' ? undefined : canonical(source);
     if (src !== undefined && this.ownAddresses.has(src)) {
       this.rejected('own-packet', `from our own address ${src}`, src);
@@ -219,7 +280,7 @@ export abstract class VrrpSocketBase extends EventEmitter<VrrpSocketEvents> {
       return;
     }
     this.receivedCount++;
-    this.emit('advert', result.value);
+    this.emit('advert', result.value, receivedAgoMs);
   }
 
   private rejected(reason: TransportRejectReason, detail: string, src: string | undefined): void {

@@ -18,6 +18,21 @@ export interface NativeAddon {
   /** sendto() of one whole Ethernet frame on `ifindex`, synchronously: the bytes sent. */
   send(fd: number, ifindex: number, frame: Buffer): number;
   close(fd: number): void;
+  /**
+   * Nanoseconds since the kernel received the last packet read from socket `fd` (SIOCGSTAMPNS,
+   * realtime clock); -1 when it has none yet: the first call turns the stamps on.
+   */
+  receiveAgeNs(fd: number): number;
+  /** SIGTERM and SIGINT first send the armed releases, then call the handlers they replaced. */
+  releaseOnSignal(): void;
+  /** What the signal handler sends for `entry`; [] disarms. True: it already fired. */
+  setRelease(
+    entry: number,
+    fd: number,
+    packets: readonly { packet: Buffer; address: Buffer; scopeId?: number }[],
+  ): boolean;
+  /** Whether the signal handler sent `entry`'s packets. */
+  releasedBySignal(entry: number): boolean;
   /** Sets FD_CLOEXEC on every socket (fd >= 3) lacking it; returns those fds. */
   markSocketsCloseOnExec(): number[];
   /**

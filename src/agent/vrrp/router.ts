@@ -94,6 +94,19 @@ export class VirtualRouter {
     return undefined;
   }
 
+  /**
+   * What a shutdown now would send (§6.4.3: a MASTER's advert with priority 0), or undefined
+   * when it would send nothing. An adapter may send it ahead of the shutdown input, as the
+   * process receives SIGTERM, and then say so in that input (releaseSent).
+   */
+  releaseAdvert(): VrrpAdvert | undefined {
+    return this.running && this.state === 'master' ? this.releaseAdvertNow() : undefined;
+  }
+
+  private releaseAdvertNow(): VrrpAdvert {
+    return this.buildAdvert(STOP_PRIORITY);
+  }
+
   snapshot(): VirtualRouterSnapshot {
     return {
       state: this.state,
@@ -146,7 +159,7 @@ export class VirtualRouter {
         this.reconcileFault(input.nowMs, out);
         break;
       case 'shutdown':
-        this.handleShutdown(input.nowMs, out);
+        this.handleShutdown(input.nowMs, input.releaseSent === true, out);
         break;
       default:
         assertNever(input);
@@ -439,13 +452,13 @@ export class VirtualRouter {
     this.becomeBackup(nowMs, 'sync-group', this.config.advertIntervalCs, out);
   }
 
-  private handleShutdown(nowMs: number, out: VrrpAction[]): void {
+  private handleShutdown(nowMs: number, releaseSent: boolean, out: VrrpAction[]): void {
     if (!this.running) return;
     this.running = false;
     if (this.state === 'master') {
       // §6.4.3: Shutdown: send an ADVERTISEMENT with Priority = 0, go to Initialize.
       this.enter('initialize', 'shutdown', nowMs, out);
-      out.push({ type: 'send-advert', advert: this.buildAdvert(STOP_PRIORITY) });
+      if (!releaseSent) out.push({ type: 'send-advert', advert: this.releaseAdvertNow() });
       this.leaveMasterDuties(out);
     } else if (this.state !== 'initialize') {
       this.enter('initialize', 'shutdown', nowMs, out); // §6.4.2: cancel the timer

@@ -64,7 +64,16 @@ export type VrrpInput =
   | { readonly type: 'sync-backup'; readonly nowMs: number }
   /** A new list of virtual addresses (configuration reload), same family, at least one. */
   | { readonly type: 'vips'; readonly nowMs: number; readonly vips: readonly string[] }
-  | { readonly type: 'shutdown'; readonly nowMs: number };
+  | {
+      readonly type: 'shutdown';
+      readonly nowMs: number;
+      /**
+       * The adapter already sent what releaseAdvert() returned (from a signal handler, before
+       * this input could be made): the core does not send it again (a second priority 0 would
+       * restart the backup's Skew_Time).
+       */
+      readonly releaseSent?: boolean;
+    };
 
 /** Why a state was entered: shown in logs, status and metrics (label values, keep stable). */
 export type TransitionReason =

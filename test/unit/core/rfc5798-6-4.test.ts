@@ -603,6 +603,33 @@ describe('RFC 5798 §6.4.2 / §6.4.3 Shutdown', () => {
   });
 });
 
+describe('a shutdown advert sent ahead of the Shutdown event (from the SIGTERM handler)', () => {
+  it('releaseAdvert() is what a MASTER would send at shutdown; nothing for a BACKUP or once stopped', () => {
+    const { router: master, t0 } = masterAtT0();
+    expect(master.releaseAdvert()).toEqual(advertFrom({ priority: 0 }));
+    const { router: backup } = backupAt0();
+    expect(backup.releaseAdvert()).toBeUndefined();
+    master.handle({ type: 'shutdown', nowMs: t0 + 10 });
+    expect(master.releaseAdvert()).toBeUndefined();
+  });
+
+  it('releaseSent: the MASTER goes to Initialize as always, without a second priority-0 advert', () => {
+    const { router, t0 } = masterAtT0();
+    const now = t0 + 10;
+    const actions = router.handle({ type: 'shutdown', nowMs: now, releaseSent: true });
+    // A second priority 0 would restart the backup's Skew_Time (§6.4.2).
+    expect(actions.map((a) => a.type)).toEqual(['transition', 'del-vips', 'cloud-release']);
+    expect(router.snapshot().state).toBe('initialize');
+  });
+
+  it('releaseSent from a BACKUP changes nothing: it never had one to send', () => {
+    const { router } = backupAt0();
+    expect(
+      router.handle({ type: 'shutdown', nowMs: 10, releaseSent: true }).map((a) => a.type),
+    ).toEqual(['transition']);
+  });
+});
+
 describe('RFC 5798 §6.4.3 Master', () => {
   const OURS = '10.0.0.5';
   // Each row: a non-owner (priority 100, primary 10.0.0.5) that is Master receives one advert 200 ms

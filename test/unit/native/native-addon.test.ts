@@ -53,7 +53,11 @@ describe('native addon loader', () => {
       'interfaceIndex',
       'markSocketsCloseOnExec',
       'open',
+      'receiveAgeNs',
+      'releaseOnSignal',
+      'releasedBySignal',
       'send',
+      'setRelease',
     ]);
     expect(addon.interfaceIndex('lo')).toBe(1);
   });
