@@ -141,7 +141,7 @@ async function runBlock(
   return samples;
 }
 
-/** Sleep until `phaseMs` after h1's next advert on the wire (blindly when there is no tap). */
+/** Sleep until `phaseMs` after one of h1's adverts on the wire (blindly when there is no tap). */
 async function waitForPhase(
   tap: AdvertTap | undefined,
   src: string,
@@ -152,16 +152,12 @@ async function waitForPhase(
     await sleep(phaseMs);
     return;
   }
-  let after = wallNowMs();
-  for (;;) {
-    const advert = await tap.next(src, after, 3 * intervalMs + 2000);
-    const waitMs = advert.atMs + phaseMs - wallNowMs();
-    if (waitMs >= 1) {
-      await sleep(waitMs);
-      return;
-    }
-    after = advert.atMs; // seen too late for this phase: take the next one
-  }
+  const advert = await tap.next(src, wallNowMs(), 3 * intervalMs + 2000);
+  // Seen too late for this phase (the tap lags a few ms): the same phase after a later advert,
+  // which the MASTER sends at its interval. Waiting for that one on the tap could lag again.
+  let atMs = advert.atMs + phaseMs;
+  while (atMs - wallNowMs() < 1) atMs += intervalMs;
+  await sleep(atMs - wallNowMs());
 }
 
 function toSample(

@@ -227,30 +227,30 @@ function lastAdvertOf(
   return adverts.filter((a) => a.srcMac === mac && a.atMs <= beforeMs && a.priority > 0).at(-1);
 }
 
-/** Sleep until `phaseMs` after h1's next advert (of the first VRID) on the wire. */
+/**
+ * Sleep until `phaseMs` after one of h1's adverts (of the first VRID). The tap sees an advert
+ * some milliseconds late (tcpdump's buffer, the poll): for a phase smaller than that, waiting for
+ * the next advert on the tap would never be in time, so the target is the same phase after a
+ * later advert, which a MASTER sends at its advert interval.
+ */
 async function waitForPhase(
   ctx: ManyContext,
   src: string,
   phaseMs: number,
   intervalMs: number,
 ): Promise<void> {
-  let afterMs = wallNowMs();
-  for (;;) {
-    const advert = await waitFor(
-      () => {
-        ctx.tap.update();
-        return ctx.tap.adverts.find((a) => a.src === src && a.atMs > afterMs);
-      },
-      3 * intervalMs + 2000,
-      `no advert from h1 (${src})`,
-    );
-    const waitMs = advert.atMs + phaseMs - wallNowMs();
-    if (waitMs >= 1) {
-      await sleep(waitMs);
-      return;
-    }
-    afterMs = advert.atMs; // seen too late for this phase: take the next one
-  }
+  const afterMs = wallNowMs();
+  const advert = await waitFor(
+    () => {
+      ctx.tap.update();
+      return ctx.tap.adverts.find((a) => a.src === src && a.atMs > afterMs);
+    },
+    3 * intervalMs + 2000,
+    `no advert from h1 (${src})`,
+  );
+  let atMs = advert.atMs + phaseMs;
+  while (atMs - wallNowMs() < 1) atMs += intervalMs;
+  await sleep(atMs - wallNowMs());
 }
 
 async function waitFor<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
