@@ -168,6 +168,8 @@ export class InstanceRuntime {
     if (mode === this.mode) return;
     this.deps.logger.warn({ from: this.mode, to: mode, why }, 'transport mode switched');
     this.mode = mode;
+    // The shutdown advert goes to the new destinations from now on.
+    this.armRelease();
   }
 
   /**
