@@ -9,7 +9,7 @@ import type { FaultName } from '../faults.js';
 import type { FloatdFrom, ImplName, Implementation, Router } from '../routers.js';
 import { implementation } from '../routers.js';
 import { BACKUP_PRIORITY, MASTER_PRIORITY, spreadPhases, theory } from '../run.js';
-import type { VipClient } from './client.js';
+import type { VipClient } from '../../../src/lab/vip-client.js';
 import type { Layout } from './layout.js';
 import { allVips, VIP_BLOCK, VIP_PREFIX_LENGTH } from './layout.js';
 import type { WireAdvert, WireTap } from './wire-tap.js';

@@ -8,14 +8,18 @@ import { Lab, labUnavailableReason } from '../../lab/lab.js';
 import type { LabHost } from '../../lab/lab.js';
 import type { FloatdAgent } from '../../lab/agents.js';
 import { labTempDir, sleep, startFloatd } from '../../lab/agents.js';
-import type { LabProcess } from '../../lab/lab-process.js';
+import { VipClient } from '../../lab/vip-client.js';
 import { masterDownIntervalMs, skewTimeMs } from '../vrrp/intervals.js';
 import { EXIT } from './exit-codes.js';
+
+/** The client's echo request interval (ping -i 0.1). */
+const PROBE_MS = 100;
 
 const USAGE = `Usage: floatd demo [--interval-ms MS]
 
 A live failover demo (needs root: it creates network namespaces, then removes them):
-  h1 and h2 run floatd (VRRP v3, priorities 150 and 100) for one VIP; h3 pings the VIP.
+  h1 and h2 run floatd (VRRP v3, priorities 150 and 100) for one VIP; h3 pings the VIP (ICMP
+  echo of its own on a raw socket: no ping program needed).
   An EC2 API emulator (with an IMDSv2 fake per host) stands in for AWS: each MASTER also moves
   the VIP as a secondary private IP, an Elastic IP and a route in two route tables to its ENI.
   1. h1 becomes MASTER and holds the VIP.
@@ -177,7 +181,7 @@ class Demo {
     const env = (host: LabHost): Record<string, string> => ({
       ...(this.cloud?.hosts.find((h) => h.host === host)?.env ?? {}),
     });
-    let a1 = await startFloatd(h1, yaml(150), dir, env(h1));
+    const a1 = await startFloatd(h1, yaml(150), dir, env(h1));
     const a2 = await startFloatd(h2, yaml(100), dir, env(h2));
     const first = await a1.waitForState('master', 10 * this.intervalMs);
     this.say(
@@ -185,9 +189,39 @@ class Demo {
     );
     await this.cloudMoved(a1, h1, vip, first.atMs);
 
-    // -D: a timestamp per line, so reply gaps are measured on the client's own clock.
-    const ping = client.spawn('ping', ['-n', '-D', '-O', '-i', '0.1', '-W', '1', vip]);
-    await this.waitForReplies(ping, 5);
+    // The client's own ICMP echo over a raw socket (no ping on the machine needed), every
+    // PROBE_MS; reply gaps are measured on its clock.
+    const pinger = await VipClient.start(client, [vip], PROBE_MS);
+    try {
+      return await this.failovers(lab, pinger, { a1, a2, dir, env, yaml, mdi });
+    } finally {
+      const totals = await pinger.stop();
+      this.say(
+        `client: ${totals.replies} replies to ${totals.sent} echo requests ` +
+          `(${Math.max(0, totals.sent - totals.replies)} unanswered) in all`,
+      );
+    }
+  }
+
+  private async failovers(
+    lab: Lab,
+    pinger: VipClient,
+    ctx: {
+      a1: FloatdAgent;
+      a2: FloatdAgent;
+      dir: string;
+      env: (host: LabHost) => Record<string, string>;
+      yaml: (priority: number) => string;
+      mdi: number;
+    },
+  ): Promise<number> {
+    const [h1, h2, client] = [lab.host(1), lab.host(2), lab.host(3)];
+    const { a2, dir, env, yaml, mdi } = ctx;
+    let { a1 } = ctx;
+    const vip = pinger.vips[0] ?? '';
+    if (!(await pinger.waitAllAnswering(30_000))) {
+      throw new Error(`the client got no replies from ${vip} within 30 s`);
+    }
     this.say(
       `client: pings to ${vip} answered (MAC ${await client.neighbourMac(vip)} = h1 ${await h1.mac()})`,
     );
@@ -201,8 +235,7 @@ class Demo {
         `Master_Down_Interval ${mdi.toFixed(0)} ms after h1's last advert, up to one interval before)`,
     );
     await this.cloudMoved(a2, h2, vip, takeover.atMs);
-    await this.waitForReplies(ping, 3, killedAt);
-    const gap = replyGap(ping, killedAt);
+    const gap = await this.replyGap(pinger, killedAt);
     this.say(
       `client: pings answered again ${gap.resumedAfterMs} ms after h1 died (${gap.unanswered} ` +
         `unanswered); VIP MAC now ${await client.neighbourMac(vip)} = h2 ${await h2.mac()}`,
@@ -236,74 +269,43 @@ class Demo {
       `h1 exited with status ${await stopped}; VIP on h1: ${await h1.hasAddress(vip)}, ` +
         `on h2: ${await h2.hasAddress(vip)}`,
     );
-    await this.waitForReplies(ping, 3, stopAt);
-    const stopGap = replyGap(ping, stopAt);
+    const stopGap = await this.replyGap(pinger, stopAt);
     this.say(
       `client: pings answered again ${stopGap.resumedAfterMs} ms after the SIGTERM ` +
         `(${stopGap.unanswered} unanswered)`,
     );
-    await ping.kill('SIGINT');
-    this.say(`client: ${countReplies(ping)} replies, ${lostReplies(ping)} pings unanswered in all`);
     return EXIT.ok;
+  }
+
+  /**
+   * The client's gap in replies around a failure at `sinceMs`: when replies came back, and
+   * about how many echo requests went unanswered meanwhile. A handover the client never noticed
+   * (no request lost) is 0 ms.
+   */
+  private async replyGap(
+    pinger: VipClient,
+    sinceMs: number,
+  ): Promise<{ resumedAfterMs: number; unanswered: number }> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const gap = pinger.gapAfter(sinceMs);
+      if (gap !== undefined) {
+        return {
+          resumedAfterMs: Math.round(gap.replyMs - sinceMs),
+          unanswered: Math.max(1, Math.round((gap.replyMs - gap.lastReplyMs) / PROBE_MS) - 1),
+        };
+      }
+      // Answering all along, a second after the failure: nothing was lost.
+      if (Date.now() > sinceMs + 1000 && (await pinger.waitAllAnswering(0))) {
+        if (pinger.gapAfter(sinceMs) === undefined) return { resumedAfterMs: 0, unanswered: 0 };
+      }
+      if (Date.now() > deadline) throw new Error('the client got no replies again within 30 s');
+      await sleep(20);
+    }
   }
 
   private async stateText(agent: FloatdAgent): Promise<string> {
     await sleep(50);
     return (agent.state() ?? 'unknown').toUpperCase();
   }
-
-  /** Wait for `count` replies after `afterMs`; returns when the first of them arrived. */
-  private async waitForReplies(ping: LabProcess, count: number, afterMs = 0): Promise<number> {
-    const baseline = afterMs === 0 ? 0 : countReplies(ping);
-    let firstAt = 0;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const n = countReplies(ping) - baseline;
-      if (n >= 1 && firstAt === 0) firstAt = Date.now();
-      if (n >= count) return firstAt;
-      if (Date.now() > deadline) throw new Error(`the client got no replies:\n${ping.output()}`);
-      await sleep(10);
-    }
-  }
-}
-
-interface PingLine {
-  readonly atMs: number;
-  readonly answered: boolean;
-}
-
-/** ping -D -O lines: "[1764069000.123456] 64 bytes from ..." or "[...] no answer yet for ...". */
-function pingLines(ping: LabProcess): PingLine[] {
-  const out: PingLine[] = [];
-  for (const line of ping.output().split('\n')) {
-    const m = /^\[(\d+\.\d+)\] (.*)$/.exec(line);
-    if (m === null) continue;
-    const rest = m[2] ?? '';
-    if (rest.includes('bytes from')) out.push({ atMs: Number(m[1]) * 1000, answered: true });
-    else if (rest.includes('no answer yet'))
-      out.push({ atMs: Number(m[1]) * 1000, answered: false });
-  }
-  return out;
-}
-
-/** Since `sinceMs`: when replies came back after the first unanswered ping, and how many were lost. */
-function replyGap(
-  ping: LabProcess,
-  sinceMs: number,
-): { resumedAfterMs: number; unanswered: number } {
-  const lines = pingLines(ping).filter((l) => l.atMs >= sinceMs);
-  const firstLoss = lines.findIndex((l) => !l.answered);
-  const resumed = lines.slice(Math.max(0, firstLoss)).find((l) => l.answered);
-  return {
-    resumedAfterMs: Math.round((resumed?.atMs ?? sinceMs) - sinceMs),
-    unanswered: lines.filter((l) => !l.answered).length,
-  };
-}
-
-function countReplies(ping: LabProcess): number {
-  return (ping.output().match(/bytes from/g) ?? []).length;
-}
-
-function lostReplies(ping: LabProcess): number {
-  return (ping.output().match(/no answer yet/g) ?? []).length;
 }

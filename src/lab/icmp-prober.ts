@@ -1,11 +1,13 @@
-// A client of every VIP, run inside the client host: ICMP echo to each VIP every PROBE_MS
-// (staggered), through the host's own stack (its neighbour cache decides which router gets the
-// packet, as for any client). It prints, in wall-clock ms:
+// A client of every VIP, run inside the client host (the demo's, the many-VIP bench's): ICMP echo
+// to each VIP every PROBE_MS (staggered), through the host's own stack (its neighbour cache
+// decides which router gets the packet, as for any client), on a raw socket of its own: no
+// `ping` needed on the machine. It prints, in wall-clock ms:
 //   ready
 //   up <answering> <total> <atMs>        every 200 ms: VIPs that answered within 3 probes
 //   gap <index> <lastReplyMs> <replyMs>  a VIP answered again after at least one probe without
-// Usage (as root): node --import tsx icmp-prober.ts PROBE_MS VIP...
-import { openRawSocket } from '../../../src/agent/io/raw-socket.js';
+//   done <sent> <replies>                on SIGTERM, then exits
+// Usage (as root): node [--import tsx] icmp-prober.(ts|js) PROBE_MS VIP...
+import { openRawSocket } from '../agent/io/raw-socket.js';
 
 const ICMP_PROTOCOL = 1;
 const ECHO_REQUEST = 8;
@@ -24,6 +26,8 @@ const index = new Map(vips.map((v, i) => [v, i]));
 const lastReplyMs: (number | undefined)[] = vips.map(() => undefined);
 const identifier = process.pid & 0xffff;
 let sequence = 0;
+let sent = 0;
+let replies = 0;
 
 function checksum(buf: Buffer): number {
   let sum = 0;
@@ -52,6 +56,7 @@ socket.on('message', (packet, source) => {
   if (packet.readUInt16BE(ihl + 4) !== identifier) return;
   const i = index.get(source);
   if (i === undefined) return;
+  replies++;
   const now = wallMs();
   const last = lastReplyMs[i];
   if (last !== undefined && now - last >= 1.5 * probeMs) {
@@ -69,6 +74,7 @@ function probe(): void {
   for (; next <= due; next++) {
     const i = next % vips.length;
     socket.send(echo(i), 0, 16, vips[i] as string, () => undefined);
+    sent++;
   }
   setTimeout(probe, Math.max(1, slotMs));
 }
@@ -79,4 +85,7 @@ setInterval(() => {
   const answering = lastReplyMs.filter((t) => t !== undefined && now - t < 3 * probeMs).length;
   process.stdout.write(`up ${answering} ${vips.length} ${now.toFixed(3)}\n`);
 }, STATUS_EVERY_MS);
+process.once('SIGTERM', () => {
+  process.stdout.write(`done ${sent} ${replies}\n`, () => process.exit(0));
+});
 process.stdout.write('ready\n');

@@ -1,12 +1,16 @@
-// The client host's view of the VIPs: starts icmp-prober.ts there and reads what it prints.
+// The client host's view of the VIPs: starts icmp-prober there and reads what it prints.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PACKAGE_ROOT } from '../../../src/agent/cli/self-command.js';
-import { sleep } from '../../../src/lab/agents.js';
-import type { LabHost } from '../../../src/lab/lab.js';
-import type { LabProcess } from '../../../src/lab/lab-process.js';
+import { PACKAGE_ROOT } from '../agent/cli/self-command.js';
+import { sleep } from './agents.js';
+import type { LabHost } from './lab.js';
+import type { LabProcess } from './lab-process.js';
 
-const PROBER = join(dirname(fileURLToPath(import.meta.url)), 'icmp-prober.ts');
+const here = fileURLToPath(import.meta.url);
+/** The prober beside this file: under tsx from the sources, plain node from a build. */
+const PROBER_ARGS = here.endsWith('.ts')
+  ? ['--import', 'tsx', join(dirname(here), 'icmp-prober.ts')]
+  : [join(dirname(here), 'icmp-prober.js')];
 
 /** A VIP that stopped answering and answered again (wall-clock ms of the replies around it). */
 export interface ReplyGap {
@@ -30,7 +34,7 @@ export class VipClient {
   static async start(host: LabHost, vips: readonly string[], probeMs: number): Promise<VipClient> {
     const proc = host.spawn(
       process.execPath,
-      ['--import', 'tsx', PROBER, String(probeMs), ...vips],
+      [...PROBER_ARGS, String(probeMs), ...vips],
       {},
       PACKAGE_ROOT,
     );
@@ -95,7 +99,16 @@ export class VipClient {
     });
   }
 
-  async stop(): Promise<void> {
+  /** The first gap of VIP `vipIndex` that ended after `sinceMs`, once there is one. */
+  gapAfter(sinceMs: number, vipIndex = 0): ReplyGap | undefined {
+    this.update();
+    return this.gaps.find((g) => g.vipIndex === vipIndex && g.replyMs > sinceMs);
+  }
+
+  /** Stops the prober: the probes it sent and the replies it got in all. */
+  async stop(): Promise<{ sent: number; replies: number }> {
     await this.proc.kill('SIGTERM');
+    const m = /^done (\d+) (\d+)$/m.exec(this.proc.output());
+    return { sent: Number(m?.[1] ?? 0), replies: Number(m?.[2] ?? 0) };
   }
 }
