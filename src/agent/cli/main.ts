@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // floatd's command line: one entry, one module per subcommand.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FloatdError } from '../errors.js';
+import { describeMissingProgram } from '../process/missing-program.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { PACKAGE_ROOT } from './self-command.js';
 
 const USAGE = `floatd: VRRP failover agent (keepalived-compatible on the wire) with cloud failover
 
@@ -15,6 +20,7 @@ Commands:
   import-keepalived FILE   convert a keepalived.conf to floatd.yaml (on stdout)
   demo               a live failover demo in network namespaces (root)
   help               this text
+  version            floatd's version and its runtime's (also --version, -V)
 
 Run \`floatd <command> --help\` for a command's options.
 
@@ -42,6 +48,11 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./plan-command.js')).runPlan(rest, io);
     case 'demo':
       return (await import('./demo-command.js')).runDemo(rest, io);
+    case 'version':
+    case '--version':
+    case '-V':
+      io.stdout(versionLine());
+      return EXIT.ok;
     case undefined:
     case 'help':
     case '--help':
@@ -54,11 +65,32 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** `floatd 0.1.0 (Node.js v22.x)`: the package's version and the runtime it runs on. */
+function versionLine(): string {
+  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    version?: string;
+  };
+  return `floatd ${pkg.version ?? 'unknown'} (Node.js ${process.version})`;
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
+    // What the host lacks is one line saying how to get it; floatd's own errors are their
+    // message; only the unexpected gets a stack trace.
+    const missing = describeMissingProgram(error);
+    if (missing !== undefined) {
+      process.stderr.write(`floatd: ${missing}\n`);
+      process.exitCode = EXIT.startup;
+      return;
+    }
+    if (error instanceof FloatdError) {
+      process.stderr.write(`floatd: ${error.message} (${error.code})\n`);
+      process.exitCode = EXIT.fatal;
+      return;
+    }
     process.stderr.write(`floatd: fatal: ${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = EXIT.fatal;
   },
