@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `npm test` runs this first (pretest): the Debian packages the suite needs besides Node.js,
+# installed when missing and we are root, named with the command to get them otherwise.
+#   iproute2      addresses, links, network namespaces (the agent and the lab)
+#   iputils-ping  the lab tests' client (the demo has its own)
+#   nftables      the lab's packet loss (the kernel has no netem)
+#   keepalived    the interop tests and benchmarks run against the real thing
+#   tcpdump       the codec tests cross-check keepalived's captures with tcpdump's dissector
+set -euo pipefail
+
+packages=(iproute2 iputils-ping nftables keepalived tcpdump)
+
+if ! command -v dpkg >/dev/null 2>&1; then
+  echo "npm test: not a Debian-like host: make sure ${packages[*]} are installed" >&2
+  exit 0
+fi
+missing=()
+for pkg in "${packages[@]}"; do
+  # Not `dpkg -s`: it succeeds for a removed package whose configuration files remain.
+  [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] ||
+    missing+=("$pkg")
+done
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "npm test: installing what the suite needs: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+  exit 0
+fi
+
+echo "npm test: missing ${missing[*]}: sudo apt-get install -y ${missing[*]}" >&2
+if [ "${CI:-}" = true ]; then
+  exit 1
+fi
+echo "npm test: the tests that need them will say so and be skipped (outside CI only)" >&2
