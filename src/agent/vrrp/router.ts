@@ -208,7 +208,13 @@ export class VirtualRouter {
       nowMs >= this.advertDeadlineMs
     ) {
       // §6.4.3: Adver_Timer fired.
+      const dueMs = this.advertDeadlineMs;
       this.sendAdvert(nowMs, this.effectivePriority, out);
+      // Reset from when it was due, not from when it was handled: a timer that fires a
+      // millisecond late would otherwise stretch every interval by it (measured: adverts every
+      // 101.3 ms at 100 ms). After a stall longer than an interval, from now (no burst).
+      const intervalMs = centisecondsToMs(this.config.advertIntervalCs);
+      if (nowMs - dueMs < intervalMs) this.advertDeadlineMs = dueMs + intervalMs;
     }
   }
 

@@ -554,6 +554,24 @@ describe('RFC 5798 §6.4.2 / §6.4.3 timers', () => {
   });
 });
 
+describe('§6.4.3 Adver_Timer cadence', () => {
+  it('a timer handled late resets from when it was due: the adverts keep their interval', () => {
+    const { router } = masterAtT0();
+    const due = router.nextDeadlineMs() as number;
+    expect(router.handle({ type: 'timer', nowMs: due + 1.3 }).map((a) => a.type)).toEqual([
+      'send-advert',
+    ]);
+    expect(router.nextDeadlineMs()).toBe(due + 1000);
+  });
+
+  it('after a stall longer than an interval, from now: no burst of adverts to catch up', () => {
+    const { router } = masterAtT0();
+    const due = router.nextDeadlineMs() as number;
+    router.handle({ type: 'timer', nowMs: due + 2500 });
+    expect(router.nextDeadlineMs()).toBe(due + 2500 + 1000);
+  });
+});
+
 describe('RFC 5798 §6.4.2 / §6.4.3 Shutdown', () => {
   it.each([
     {
