@@ -55,12 +55,7 @@ function yaml(
     `    vips: [${vip}/24]`,
     '    mode: unicast',
     `    unicast: { source: ${me.host.ip}, peers: [${peer.host.ip}] }`,
-    '    cloud:',
-    '      - type: secondary-ip',
-    '      - type: elastic-ip',
-    `        allocationId: ${cloud.allocationId}`,
-    '      - type: route-table',
-    `        routeTableIds: [${cloud.routeTableIds.join(', ')}]`,
+    ...cloud.targetsYaml(),
     '',
   ].join('\n');
 }

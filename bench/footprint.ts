@@ -146,12 +146,7 @@ async function withCloud(): Promise<GroupMemory> {
           '    priority: 150',
           '    advertInterval: 1000ms',
           `    vips: [${lab.address(100)}/24]`,
-          '    cloud:',
-          '      - type: secondary-ip',
-          '      - type: elastic-ip',
-          `        allocationId: ${cloud.allocationId}`,
-          '      - type: route-table',
-          `        routeTableIds: [${cloud.routeTableIds.join(', ')}]`,
+          ...cloud.targetsYaml(),
           '',
         ].join('\n');
         const env = cloud.hosts.find((h) => h.host === lab.host(1))?.env ?? {};

@@ -26,6 +26,8 @@ export interface CloudLab {
   readonly region: string;
   /** The YAML `cloud:` block pointing floatd at this emulator. */
   cloudYaml(extra?: Record<string, string | number | boolean>): string;
+  /** An instance's `cloud:` targets (its lines, indented): every kind, on this emulator's. */
+  targetsYaml(): string[];
   close(): Promise<void>;
 }
 
@@ -102,6 +104,14 @@ export async function createCloudLab(lab: Lab, hosts: readonly LabHost[]): Promi
           `  endpoint: ${emulator.endpoint}`,
           ...Object.entries(extra).map(([key, value]) => `  ${key}: ${String(value)}`),
         ].join('\n'),
+      targetsYaml: () => [
+        '    cloud:',
+        '      - type: secondary-ip',
+        '      - type: elastic-ip',
+        `        allocationId: ${allocationId}`,
+        '      - type: route-table',
+        `        routeTableIds: [${routeTableIds.join(', ')}]`,
+      ],
       close: async () => {
         await Promise.all(fakes.map((f) => f.close()));
         await emulator.close();

@@ -50,12 +50,7 @@ function yaml(c: CloudLab, me: CloudHost, peer: CloudHost, vip: string, priority
     '    mode: unicast',
     `    unicast: { source: ${me.host.ip}, peers: [${peer.host.ip}] }`,
     '    garp: { masterDelay: 0s, masterRepeat: 1 }',
-    '    cloud:',
-    '      - type: secondary-ip',
-    '      - type: elastic-ip',
-    `        allocationId: ${c.allocationId}`,
-    '      - type: route-table',
-    `        routeTableIds: [${c.routeTableIds.join(', ')}]`,
+    ...c.targetsYaml(),
     '',
   ].join('\n');
 }

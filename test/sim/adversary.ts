@@ -12,7 +12,7 @@
 import { encodeIpv4Packet, encodeVrrpMessage } from '../../src/agent/vrrp/codec/index.js';
 import type { VrrpAdvert } from '../../src/agent/vrrp/codec/types.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../../src/agent/vrrp/codec/types.js';
-import { v2AuthDataFromPassword } from '../../src/agent/vrrp/codec/vrrp-message.js';
+import { advertFor } from '../../src/agent/vrrp/router.js';
 import type { VirtualRouterConfig } from '../../src/agent/vrrp/types.js';
 import type { Prng } from './prng.js';
 import type { HostPlan, VridPlan } from './scenario.js';
@@ -116,25 +116,5 @@ export class SimAdversary {
 
 /** A valid advert for this member's virtual router (version, interval, auth, addresses). */
 function advertLike(config: VirtualRouterConfig, priority: number): VrrpAdvert {
-  if (config.version === 2) {
-    const password = config.authPassword;
-    return {
-      version: 2,
-      family: 'ipv4',
-      vrid: config.vrid,
-      priority,
-      advertIntervalSec: config.advertIntervalCs / 100,
-      authType: password === undefined ? 0 : 1,
-      authData: password === undefined ? Buffer.alloc(8) : v2AuthDataFromPassword(password),
-      addresses: config.vips,
-    };
-  }
-  return {
-    version: 3,
-    family: config.family,
-    vrid: config.vrid,
-    priority,
-    maxAdvertIntervalCs: config.advertIntervalCs,
-    addresses: config.vips,
-  };
+  return advertFor(config, priority, config.vips);
 }

@@ -155,12 +155,7 @@ class Demo {
       `    advertInterval: ${this.intervalMs}ms`,
       '    vips: [VIP/24]',
       '    garp: { masterDelay: 0s, masterRepeat: 3 }',
-      '    cloud:',
-      '      - type: secondary-ip',
-      '      - type: elastic-ip',
-      `        allocationId: ${cloud.allocationId}`,
-      '      - type: route-table',
-      `        routeTableIds: [${cloud.routeTableIds.join(', ')}]`,
+      ...cloud.targetsYaml(),
       '',
     ].join('\n');
   }

@@ -549,28 +549,7 @@ export class VirtualRouter {
   }
 
   private buildAdvert(priority: number): VrrpAdvert {
-    const { config } = this;
-    if (config.version === 2) {
-      const password = config.authPassword;
-      return {
-        version: 2,
-        family: 'ipv4',
-        vrid: config.vrid,
-        priority,
-        advertIntervalSec: config.advertIntervalCs / 100,
-        authType: password === undefined ? 0 : 1,
-        authData: password === undefined ? Buffer.alloc(8) : v2AuthDataFromPassword(password),
-        addresses: this.vips,
-      };
-    }
-    return {
-      version: 3,
-      family: config.family,
-      vrid: config.vrid,
-      priority,
-      maxAdvertIntervalCs: config.advertIntervalCs,
-      addresses: this.vips,
-    };
+    return advertFor(this.config, priority, this.vips);
   }
 }
 
@@ -582,4 +561,33 @@ const TAKEOVER_REASON: Record<DownTimerCause, TransitionReason> = {
 
 function assertNever(value: never): never {
   throw new Error(`unhandled input ${JSON.stringify(value)}`);
+}
+
+/** The advert a member configured as `config` sends at `priority` for `vips` (§5.2, RFC 3768 §5.3). */
+export function advertFor(
+  config: VirtualRouterConfig,
+  priority: number,
+  vips: readonly string[],
+): VrrpAdvert {
+  if (config.version === 2) {
+    const password = config.authPassword;
+    return {
+      version: 2,
+      family: 'ipv4',
+      vrid: config.vrid,
+      priority,
+      advertIntervalSec: config.advertIntervalCs / 100,
+      authType: password === undefined ? 0 : 1,
+      authData: password === undefined ? Buffer.alloc(8) : v2AuthDataFromPassword(password),
+      addresses: vips,
+    };
+  }
+  return {
+    version: 3,
+    family: config.family,
+    vrid: config.vrid,
+    priority,
+    maxAdvertIntervalCs: config.advertIntervalCs,
+    addresses: vips,
+  };
 }
