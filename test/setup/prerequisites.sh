@@ -6,9 +6,12 @@
 #   nftables      the lab's packet loss (the kernel has no netem)
 #   keepalived    the interop tests and benchmarks run against the real thing
 #   tcpdump       the codec tests cross-check keepalived's captures with tcpdump's dissector
+#   docker.io     the clean-host test runs the release in containers (testcontainers)
+#   debootstrap   ... on a Debian image built here (no registry can be pulled from)
+# Then, as root, it starts the Docker engine when none answers (the clean-host test needs one).
 set -euo pipefail
 
-packages=(iproute2 iputils-ping nftables keepalived tcpdump)
+packages=(iproute2 iputils-ping nftables keepalived tcpdump docker.io debootstrap)
 
 if ! command -v dpkg >/dev/null 2>&1; then
   echo "npm test: not a Debian-like host: make sure ${packages[*]} are installed" >&2
@@ -20,13 +23,19 @@ for pkg in "${packages[@]}"; do
   [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] ||
     missing+=("$pkg")
 done
-[ "${#missing[@]}" -eq 0 ] && exit 0
 
-if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+if [ "${#missing[@]}" -gt 0 ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "npm test: installing what the suite needs: ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+  missing=()
+fi
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    bash "$(dirname "$0")/start-docker.sh"
+  fi
   exit 0
 fi
 

@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 // floatd's command line: one entry, one module per subcommand.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FloatdError } from '../errors.js';
 import { describeMissingProgram } from '../process/missing-program.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
-import { PACKAGE_ROOT } from './self-command.js';
+import { packageVersion } from '../package-root.js';
 
 const USAGE = `floatd: VRRP failover agent (keepalived-compatible on the wire) with cloud failover
 
@@ -67,10 +65,7 @@ async function main(argv: string[]): Promise<number> {
 
 /** `floatd 0.1.0 (Node.js v22.x)`: the package's version and the runtime it runs on. */
 function versionLine(): string {
-  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
-    version?: string;
-  };
-  return `floatd ${pkg.version ?? 'unknown'} (Node.js ${process.version})`;
+  return `floatd ${packageVersion()} (Node.js ${process.version})`;
 }
 
 main(process.argv.slice(2)).then(

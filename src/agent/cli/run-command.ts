@@ -1,11 +1,18 @@
 // `floatd run -c FILE`: load the configuration, start the agent, stop gracefully on a signal.
 import { installSignalRelease } from '../io/signal-release.js';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configWarnings } from '../config/config-warnings.js';
 import { ConfigError, loadConfigFile } from '../config/load-config.js';
 import type { FloatdConfig } from '../config/schema.js';
 import { Agent, StartupError } from '../daemon/agent.js';
 import { createHostDeps } from '../daemon/host-deps.js';
+import {
+  effectiveCapabilities,
+  missingCapabilities,
+  missingCapabilitiesLine,
+  type Capability,
+} from '../process/capabilities.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import type { LogFormat, LogLevel } from './logging.js';
 import { createLogger } from './logging.js';
@@ -91,10 +98,10 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     (level as LogLevel | undefined) ?? config.log.level,
     (format as LogFormat | undefined) ?? (process.stdout.isTTY ? 'pretty' : config.log.format),
   );
-  if (process.getuid?.() !== 0) {
-    logger.warn(
-      'not running as root: raw sockets and address changes need CAP_NET_RAW and CAP_NET_ADMIN',
-    );
+  const missing = missingCapabilitiesFor(config);
+  if (missing !== undefined) {
+    io.stderr(`floatd run: ${missing}`);
+    return EXIT.startup;
   }
 
   // A SIGHUP while starting (say, a reload right after a start) must not end the process, which
@@ -209,4 +216,21 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     setTimeout(() => process.exit(code), 50).unref();
     return code;
   });
+}
+
+/** The line saying which capabilities `config` needs and this process lacks; undefined: none. */
+function missingCapabilitiesFor(config: FloatdConfig): string | undefined {
+  let status: string;
+  try {
+    status = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return undefined; // not Linux's procfs: the sockets themselves will say
+  }
+  const effective = effectiveCapabilities(status);
+  if (effective === undefined) return undefined;
+  // Every instance speaks VRRP on a raw socket; only VIPs need address changes.
+  const needed: Capability[] = ['CAP_NET_RAW'];
+  if (config.instances.some((i) => i.vips.length > 0)) needed.push('CAP_NET_ADMIN');
+  const missing = missingCapabilities(effective, needed);
+  return missing.length === 0 ? undefined : missingCapabilitiesLine(missing);
 }

@@ -1,7 +1,10 @@
 // How to start another floatd process (the demo, tests, benchmarks): the same Node, and the TS
 // loader when running from source.
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.js';
+
+export { PACKAGE_ROOT };
 
 export interface Command {
   readonly cmd: string;
@@ -9,11 +12,6 @@ export interface Command {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The repository (or installed package) root: src/agent/cli -> ../../.. (dist adds one level). */
-export const PACKAGE_ROOT = resolve(
-  here,
-  here.includes(`${join('dist', 'src')}`) ? '../../../..' : '../../..',
-);
 
 export function floatdCommand(args: readonly string[]): Command {
   const fromSource = import.meta.url.endsWith('.ts');

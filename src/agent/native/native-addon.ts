@@ -1,10 +1,11 @@
 // The one place that finds and loads floatd's native addon (native/floatd-native, built by
-// node-gyp at `npm ci`). It works from the sources (tsx: src/agent/native/) and from a `tsc`
-// build (dist/src/agent/native/): both resolve to <package>/native/floatd-native/build/Release.
+// node-gyp at `npm ci`). From the sources (tsx), a `tsc` build (dist/) and a release (whose
+// package root is lib/floatd) it is at <package root>/native/floatd-native/build/Release.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findPackageRoot } from '../package-root.js';
 import { NativeAddonMissingError } from './errors.js';
 
 /** The addon's functions. Every failure is thrown with `code` = the errno name (ENXIO, ...). */
@@ -58,12 +59,10 @@ export type PacketSocketFunctions = Pick<
 const BUILD_OUTPUT = join('native', 'floatd-native', 'build', 'Release', 'floatd_native.node');
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Where the addon can be: the package root is 3 levels up from src/, 4 from dist/src/. */
+/** Where the addon can be: under the package root of the module in `fromDir`. */
 export function addonCandidates(fromDir = here): string[] {
-  return [
-    resolve(fromDir, '../../..', BUILD_OUTPUT),
-    resolve(fromDir, '../../../..', BUILD_OUTPUT),
-  ];
+  const root = findPackageRoot(fromDir);
+  return root === undefined ? [] : [join(root, BUILD_OUTPUT)];
 }
 
 let loaded: NativeAddon | undefined;
@@ -78,9 +77,7 @@ export function nativeAddon(): NativeAddon {
 export function loadNativeAddon(candidates: readonly string[]): NativeAddon {
   const path = candidates.find((p) => existsSync(p));
   if (path === undefined) {
-    // The likeliest place first in the message: <package>/native/..., from src/ or from dist/.
-    const expected = here.includes(join('dist', 'src')) ? [...candidates].reverse() : candidates;
-    throw new NativeAddonMissingError(expected, 'not built, no file');
+    throw new NativeAddonMissingError(candidates, 'not built, no file');
   }
   try {
     return createRequire(import.meta.url)(path) as NativeAddon;

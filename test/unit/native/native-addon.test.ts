@@ -1,7 +1,7 @@
 // floatd's native addon: where the loader looks (from src/ and from a tsc build in
 // dist/), the error naming the missing file, errno codes on failures. Its sockets and the
 // close-on-exec marking need CAP_NET_RAW: test/integration/io/close-on-exec.test.ts.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,19 @@ describe('native addon loader', () => {
   it('resolves the build output from src/agent/native and from dist/src/agent/native', () => {
     expect(addonCandidates(join(repoRoot, 'src/agent/native'))).toContain(built);
     expect(addonCandidates(join(repoRoot, 'dist/src/agent/native'))).toContain(built);
+  });
+
+  it("a release's bundle (lib/floatd/app) finds it under lib/floatd, its package root", () => {
+    const lib = join(scratch, 'release/lib/floatd');
+    mkdirSync(join(lib, 'app'), { recursive: true });
+    writeFileSync(join(lib, 'package.json'), JSON.stringify({ name: 'floatd', version: '1.2.3' }));
+    expect(addonCandidates(join(lib, 'app'))).toEqual([
+      join(lib, 'native/floatd-native/build/Release/floatd_native.node'),
+    ]);
+  });
+
+  it('outside any floatd package there is no candidate', () => {
+    expect(addonCandidates(tmpdir())).toEqual([]);
   });
 
   it('a missing addon is FLOATD_ERR_NATIVE_ADDON_MISSING naming every path looked at', () => {

@@ -1,0 +1,42 @@
+// floatd bundled with esbuild: one ES module per command, code shared between them in chunks,
+// and what only some configurations need (the AWS SDK behind cloud targets, the demo's lab)
+// in chunks of its own that load when a configuration asks for them. raw-socket stays a
+// package beside the bundle: it loads its compiled addon by a path relative to itself.
+import { build } from 'esbuild';
+import { join } from 'node:path';
+
+// Bundled CommonJS code calls require(); an ES module has none, so each output file makes one.
+const REQUIRE_BANNER =
+  "import { createRequire as floatdCreateRequire } from 'node:module'; const require = floatdCreateRequire(import.meta.url);";
+
+export async function bundle(
+  packageRoot: string,
+  outDir: string,
+  runtimeMajor: number,
+): Promise<string[]> {
+  const result = await build({
+    absWorkingDir: packageRoot,
+    entryPoints: {
+      main: join(packageRoot, 'src/agent/cli/main.ts'),
+      // The demo's client host runs this beside the agents (src/lab/vip-client.ts).
+      'icmp-prober': join(packageRoot, 'src/lab/icmp-prober.ts'),
+    },
+    outdir: outDir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: `node${runtimeMajor}`,
+    external: ['raw-socket'],
+    banner: { js: REQUIRE_BANNER },
+    chunkNames: '[name]-[hash]',
+    // Smaller sources held by V8 and faster start; names kept for readable stack traces.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
+    legalComments: 'eof',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return Object.keys(result.metafile.outputs);
+}
