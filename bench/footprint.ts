@@ -1,4 +1,5 @@
 // npm run bench:footprint: what an agent costs a small host, floatd beside keepalived in one run.
+// floatd is the release (npm run package) as users run it, unpacked once per lab host.
 //   1. One instance, idle MASTER (1 s adverts): RSS of the agent's main process, and RSS and
 //      PSS summed over its whole process group (keepalived's parent and VRRP child; floatd and
 //      its `ip monitor` helper).
@@ -8,12 +9,14 @@
 //      RSS (max sampled), CPU % of h1's and h2's groups, advert jitter on the wire (a capture on
 //      h3: each VRID's gap between consecutive adverts minus 100 ms, p50/p99/max) and spurious
 //      transitions (adverts from h2, which a settled BACKUP never sends).
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { builtFloatdCommand } from '../src/agent/cli/self-command.js';
+import { buildRelease } from '../infra/release/package.js';
+import type { Command } from '../src/agent/cli/self-command.js';
 import { labTempDir, sleep, startFloatd } from '../src/lab/agents.js';
 import { cloudLabSubnet, createCloudLab } from '../src/lab/cloud-lab.js';
-import { Lab, sh } from '../src/lab/lab.js';
+import { Lab, sh, type LabHost } from '../src/lab/lab.js';
 import type { LabProcess } from '../src/lab/lab-process.js';
 import { blockAddress } from './failover/many-vips/layout.js';
 import { WireTap } from './failover/many-vips/wire-tap.js';
@@ -30,10 +33,37 @@ Options:
   --impls LIST     floatd,keepalived (default both)
   -h, --help       this text`;
 
-const PAGE_KB = 4;
+/**
+ * Memory is sampled this long after MASTER (or the cloud claims): the steady state a small host
+ * lives with, after floatd hands start-up memory back (10 s after it starts: run-command.ts).
+ */
+const STEADY_AFTER_MS = 15_000;
+
+/** floatd as users run it: the release tarball, unpacked once per lab host (as on two machines). */
+type FloatdOn = (host: LabHost) => (args: readonly string[]) => Command;
+
+async function unpackRelease(hostNames: readonly string[]): Promise<FloatdOn> {
+  console.log('bench:footprint: building the release (npm run package) to run it as users do...');
+  const release = await buildRelease();
+  const root = labTempDir();
+  const bins = new Map<string, string>();
+  for (const name of hostNames) {
+    const dir = join(root, name);
+    mkdirSync(dir, { recursive: true });
+    await sh('tar', ['-xzf', release.tarball, '-C', dir]);
+    bins.set(name, join(dir, `floatd-${release.version}-linux-x64`, 'bin', 'floatd'));
+  }
+  return (host) => {
+    const cmd = bins.get(host.name);
+    if (cmd === undefined) throw new Error(`no release unpacked for ${host.name}`);
+    return (args) => ({ cmd, args });
+  };
+}
 
 interface GroupMemory {
   readonly mainRssKb: number;
+  /** The agent proper's anonymous memory (heaps); the rest of its RSS is file pages. */
+  readonly mainAnonKb: number;
   readonly rssKb: number;
   readonly pssKb: number;
   readonly processes: number;
@@ -60,35 +90,28 @@ function kbField(text: string, name: string): number {
 }
 
 function groupMemory(proc: LabProcess): GroupMemory {
-  const leader = proc.pid as number;
+  const pids = groupPids(proc.pid as number);
   let rssKb = 0;
   let pssKb = 0;
   let mainRssKb = 0;
-  const pids = groupPids(leader);
+  let mainAnonKb = 0;
   for (const pid of pids) {
     try {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      rssKb += kbField(rollup, 'Rss');
+      const rss = kbField(rollup, 'Rss');
+      rssKb += rss;
       pssKb += kbField(rollup, 'Pss');
-      if (pid === leader) mainRssKb = kbField(rollup, 'Rss');
+      // The agent proper is the group's biggest process: floatd's main process (its helpers
+      // are small), keepalived's VRRP child (forked by its parent).
+      if (rss > mainRssKb) {
+        mainRssKb = rss;
+        mainAnonKb = kbField(rollup, 'Anonymous');
+      }
     } catch {
       // gone meanwhile
     }
   }
-  // keepalived's parent forks its VRRP child: the biggest of the group is the agent proper.
-  if (mainRssKb === 0 || pids.length > 1) {
-    for (const pid of pids) {
-      try {
-        mainRssKb = Math.max(
-          mainRssKb,
-          Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_KB,
-        );
-      } catch {
-        // gone
-      }
-    }
-  }
-  return { mainRssKb, rssKb, pssKb, processes: pids.length };
+  return { mainRssKb, mainAnonKb, rssKb, pssKb, processes: pids.length };
 }
 
 /** CPU time (user + system, ms) of a process group so far. */
@@ -113,24 +136,30 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 }
 
-async function idleOne(lab: Lab, impl: ImplName, dir: string): Promise<GroupMemory> {
+async function idleOne(
+  lab: Lab,
+  impl: ImplName,
+  dir: string,
+  floatdOn: FloatdOn,
+): Promise<GroupMemory> {
   const router = await implementation(impl, {
     instances: [{ vrid: 51, vips: [blockAddress(1)] }],
     floatdFrom: 'build',
+    floatdOn,
     prefixLength: 32,
     advertIntervalMs: 1000,
     dir,
   }).start(lab.host(1), 150);
   try {
     await router.waitForAll('master', 0, 30_000);
-    await sleep(5000);
+    await sleep(STEADY_AFTER_MS);
     return groupMemory(router.proc);
   } finally {
     await router.proc.kill('SIGTERM');
   }
 }
 
-async function withCloud(): Promise<GroupMemory> {
+async function withCloud(floatdOn: FloatdOn): Promise<GroupMemory> {
   const lab = await Lab.create({ hosts: 2, rootAccess: true, subnet: cloudLabSubnet() });
   try {
     return await lab.runThenDestroy(async () => {
@@ -150,14 +179,23 @@ async function withCloud(): Promise<GroupMemory> {
           '',
         ].join('\n');
         const env = cloud.hosts.find((h) => h.host === lab.host(1))?.env ?? {};
-        const agent = await startFloatd(lab.host(1), yaml, labTempDir(), env, builtFloatdCommand);
+        const agent = await startFloatd(
+          lab.host(1),
+          yaml,
+          labTempDir(),
+          env,
+          floatdOn(lab.host(1)),
+        );
         try {
           await agent.waitForState('master', 30_000);
           const claimed = Date.now() + 15_000;
           while (!agent.logs().some((l) => l.event === 'cloud-confirmed') && Date.now() < claimed) {
             await sleep(100);
           }
-          await sleep(5000);
+          if (!agent.logs().some((l) => l.event === 'cloud-confirmed')) {
+            throw new Error(`floatd never confirmed its cloud claims:\n${agent.proc.output()}`);
+          }
+          await sleep(STEADY_AFTER_MS);
           return groupMemory(agent.proc);
         } finally {
           await agent.proc.kill('SIGTERM');
@@ -184,6 +222,7 @@ async function manyVrids(
   impl: ImplName,
   dir: string,
   durationS: number,
+  floatdOn: FloatdOn,
 ): Promise<ManyResult> {
   const instances = Array.from({ length: 255 }, (_, i) => ({
     vrid: i + 1,
@@ -192,6 +231,7 @@ async function manyVrids(
   const params = {
     instances,
     floatdFrom: 'build' as const,
+    floatdOn,
     prefixLength: 32,
     advertIntervalMs: 100,
     dir,
@@ -268,36 +308,35 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  console.log('bench:footprint: building floatd (npm run build) to run it as a release does...');
-  await sh('npm', ['run', 'build']);
+  const floatdOn = await unpackRelease(['h1', 'h2']);
   const dir = labTempDir();
   const idle = new Map<ImplName, GroupMemory>();
   const many = new Map<ImplName, ManyResult>();
   const lab = await Lab.create({ hosts: 3 });
   try {
     for (const impl of impls) {
-      idle.set(impl, await idleOne(lab, impl, dir));
+      idle.set(impl, await idleOne(lab, impl, dir, floatdOn));
       console.log(`${impl}: one idle instance measured`);
     }
     for (const impl of impls) {
-      many.set(impl, await manyVrids(lab, impl, dir, durationS));
+      many.set(impl, await manyVrids(lab, impl, dir, durationS, floatdOn));
       console.log(`${impl}: 255 VRIDs at 100 ms measured for ${durationS} s`);
     }
   } finally {
     await lab.destroy();
   }
-  const cloud = impls.includes('floatd') ? await withCloud() : undefined;
+  const cloud = impls.includes('floatd') ? await withCloud(floatdOn) : undefined;
 
   console.log('\nOne instance, idle MASTER (MB; group = the agent and its helpers):');
-  console.log('impl        main_rss  group_rss  group_pss  processes');
+  console.log('impl        main_rss  main_anon  group_rss  group_pss  processes');
   for (const [impl, m] of idle) {
     console.log(
-      `${impl.padEnd(10)}  ${mb(m.mainRssKb).padStart(8)}  ${mb(m.rssKb).padStart(9)}  ${mb(m.pssKb).padStart(9)}  ${String(m.processes).padStart(9)}`,
+      `${impl.padEnd(10)}  ${mb(m.mainRssKb).padStart(8)}  ${mb(m.mainAnonKb).padStart(9)}  ${mb(m.rssKb).padStart(9)}  ${mb(m.pssKb).padStart(9)}  ${String(m.processes).padStart(9)}`,
     );
   }
   if (cloud !== undefined) {
     console.log(
-      `floatd with cloud targets (EC2 emulator, after its claim): main_rss ${mb(cloud.mainRssKb)}, group_rss ${mb(cloud.rssKb)}, group_pss ${mb(cloud.pssKb)}`,
+      `floatd with cloud targets (EC2 emulator, after its claim): main_rss ${mb(cloud.mainRssKb)}, main_anon ${mb(cloud.mainAnonKb)}, group_rss ${mb(cloud.rssKb)}, group_pss ${mb(cloud.pssKb)}`,
     );
   }
   console.log(

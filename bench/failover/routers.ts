@@ -1,7 +1,11 @@
 // The two implementations under test behind one small interface: start a router in a lab host,
 // and wait for it to log state changes. The same parameters go to both (VRRP v3, the same VRIDs
 // and VIPs, default GARP behaviour: keepalived's garp_master_delay 5 s / repeat 5 = floatd's).
-import { builtFloatdCommand, floatdCommand } from '../../src/agent/cli/self-command.js';
+import {
+  builtFloatdCommand,
+  floatdCommand,
+  type Command,
+} from '../../src/agent/cli/self-command.js';
 import type { FloatdAgent, KeepalivedAgent } from '../../src/lab/agents.js';
 import { sleep, startFloatd, startKeepalived } from '../../src/lab/agents.js';
 import type { LabHost } from '../../src/lab/lab.js';
@@ -25,6 +29,8 @@ export type FloatdFrom = 'build' | 'source';
 export interface RouterParams {
   readonly instances: readonly RouterInstance[];
   readonly floatdFrom: FloatdFrom;
+  /** Overrides floatdFrom: each host's own floatd (bench:footprint: an unpacked release). */
+  readonly floatdOn?: (host: LabHost) => (args: readonly string[]) => Command;
   readonly prefixLength: number;
   readonly advertIntervalMs: number;
   readonly dir: string;
@@ -80,7 +86,7 @@ function floatdImpl(p: RouterParams): Implementation {
           yaml(priority),
           p.dir,
           {},
-          p.floatdFrom === 'build' ? builtFloatdCommand : floatdCommand,
+          p.floatdOn?.(host) ?? (p.floatdFrom === 'build' ? builtFloatdCommand : floatdCommand),
         ),
         p.instances.length,
       ),

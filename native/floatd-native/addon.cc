@@ -3,6 +3,7 @@
 // - rtnl_address.cc: VIPs added and removed with one rtnetlink request each.
 // - receive_stamp.cc: when the kernel received a packet (the Master_Down timer's start).
 // - release_on_signal.cc: a MASTER's priority-0 advert sent from the SIGTERM handler itself.
+// - memory_trim.cc: memory the agent no longer needs once started, handed back to the kernel.
 #include <napi.h>
 
 namespace floatd {
@@ -10,6 +11,7 @@ void RegisterPacketSocket(Napi::Env env, Napi::Object exports);
 void RegisterRtnlAddress(Napi::Env env, Napi::Object exports);
 void RegisterReceiveStamp(Napi::Env env, Napi::Object exports);
 void RegisterReleaseOnSignal(Napi::Env env, Napi::Object exports);
+void RegisterMemoryTrim(Napi::Env env, Napi::Object exports);
 }  // namespace floatd
 
 namespace {
@@ -19,6 +21,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   floatd::RegisterRtnlAddress(env, exports);
   floatd::RegisterReceiveStamp(env, exports);
   floatd::RegisterReleaseOnSignal(env, exports);
+  floatd::RegisterMemoryTrim(env, exports);
   return exports;
 }
 

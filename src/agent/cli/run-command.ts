@@ -3,7 +3,8 @@ import { installSignalRelease } from '../io/signal-release.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configWarnings } from '../config/config-warnings.js';
-import { ConfigError, loadConfigFile } from '../config/load-config.js';
+import { ConfigError } from '../config/config-error.js';
+import { loadConfigIsolated } from '../config/load-config-isolated.js';
 import type { FloatdConfig } from '../config/schema.js';
 import { Agent, StartupError } from '../daemon/agent.js';
 import { createHostDeps } from '../daemon/host-deps.js';
@@ -13,6 +14,7 @@ import {
   missingCapabilitiesLine,
   type Capability,
 } from '../process/capabilities.js';
+import { releaseStartupMemory } from '../process/startup-memory.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import type { LogFormat, LogLevel } from './logging.js';
 import { createLogger } from './logging.js';
@@ -85,7 +87,7 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
 
   let config: FloatdConfig;
   try {
-    config = await loadConfigFile(values.config ?? DEFAULT_CONFIG_PATH);
+    config = await loadConfigIsolated(values.config ?? DEFAULT_CONFIG_PATH);
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr(error.message);
@@ -149,6 +151,9 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     },
     'floatd running',
   );
+  releaseStartupMemory(logger);
+  // Again once settled: cloud targets load the AWS SDK and make their first calls after start.
+  setTimeout(() => releaseStartupMemory(logger), SETTLED_AFTER_MS).unref();
 
   return new Promise<number>((resolve) => {
     let signals = 0;
@@ -176,7 +181,8 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
       );
     };
     const reloadFrom = async (path: string): Promise<void> => {
-      const plan = await agent.reloadFrom(() => loadConfigFile(path));
+      const plan = await agent.reloadFrom(() => loadConfigIsolated(path));
+      releaseStartupMemory(logger);
       // The agent logs what a reload did; a refusal is said here.
       if (!plan.ok) {
         logger.error(
@@ -217,6 +223,9 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     return code;
   });
 }
+
+/** By then a MASTER has claimed its cloud targets, a BACKUP has looked at them (bench:cloud). */
+const SETTLED_AFTER_MS = 10_000;
 
 /** The line saying which capabilities `config` needs and this process lacks; undefined: none. */
 function missingCapabilitiesFor(config: FloatdConfig): string | undefined {

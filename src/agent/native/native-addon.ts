@@ -34,6 +34,13 @@ export interface NativeAddon {
   ): boolean;
   /** Whether the signal handler sent `entry`'s packets. */
   releasedBySignal(entry: number): boolean;
+  /** malloc_trim(0): glibc's free heap pages back to the kernel; true when some were. */
+  trimMemory(): boolean;
+  /**
+   * MADV_PAGEOUT on the executable's read-only, non-executable file mappings (the runtime's
+   * start-up snapshot and ICU data): the bytes advised.
+   */
+  pageOutReadOnlyData(): number;
   /** Sets FD_CLOEXEC on every socket (fd >= 3) lacking it; returns those fds. */
   markSocketsCloseOnExec(): number[];
   /**

@@ -66,11 +66,13 @@ describe('native addon loader', () => {
       'interfaceIndex',
       'markSocketsCloseOnExec',
       'open',
+      'pageOutReadOnlyData',
       'receiveAgeNs',
       'releaseOnSignal',
       'releasedBySignal',
       'send',
       'setRelease',
+      'trimMemory',
     ]);
     expect(addon.interfaceIndex('lo')).toBe(1);
   });
@@ -82,5 +84,16 @@ describe('native addon loader', () => {
     );
     expect(() => addon.close(1_000_000)).toThrow(expect.objectContaining({ code: 'EBADF' }));
     expect(() => addon.open(-1)).toThrow(TypeError);
+  });
+});
+
+describe('start-up memory handed back (memory_trim.cc)', () => {
+  it('malloc_trim answers, and the runtime has read-only data to page out', () => {
+    const addon = nativeAddon();
+    expect(typeof addon.trimMemory()).toBe('boolean');
+    // node's executable maps its .rodata (V8 snapshot, ICU data) read-only: megabytes of it.
+    expect(addon.pageOutReadOnlyData()).toBeGreaterThan(1024 * 1024);
+    // Paged-out pages come back on use: this process goes on running JavaScript.
+    expect(new Intl.NumberFormat('de-DE').format(1234.5)).toBe('1.234,5');
   });
 });

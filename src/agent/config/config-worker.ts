@@ -1,0 +1,17 @@
+// The worker thread that reads and validates a configuration file for `floatd run` (see
+// load-config-isolated.ts): it posts the configuration, or the ConfigError's issues.
+import { parentPort, workerData } from 'node:worker_threads';
+import { ConfigError, loadConfigFile } from './load-config.js';
+import type { ConfigWorkerReply } from './load-config-isolated.js';
+
+const { path } = workerData as { path: string };
+let reply: ConfigWorkerReply;
+try {
+  reply = { ok: true, config: await loadConfigFile(path) };
+} catch (error) {
+  reply =
+    error instanceof ConfigError
+      ? { ok: false, issues: error.issues }
+      : { ok: false, failure: error instanceof Error ? error.message : String(error) };
+}
+parentPort?.postMessage(reply);
