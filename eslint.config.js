@@ -28,6 +28,32 @@ const coreBannedImports = [
   },
 ];
 
+// The cloud reconciler machine (src/cloud/reconcile) is built the same way: inputs with nowMs in,
+// commands out; the runner (src/cloud/reconciler.ts) and the provider do the I/O.
+const reconcilerBannedImports = [
+  ...coreBannedImports.slice(0, 2),
+  {
+    group: ['**/aws/**', '**/emulator/**', '**/agent/**', '../reconciler.js', '../timing.js'],
+    message: 'The reconciler machine imports nothing that does I/O.',
+  },
+];
+
+const pureGlobals = [
+  { name: 'Date', message: 'The core takes nowMs as input.' },
+  { name: 'setTimeout', message: 'The core exposes nextDeadlineMs(); the driver owns timers.' },
+  { name: 'setInterval', message: 'The core exposes nextDeadlineMs(); the driver owns timers.' },
+  { name: 'setImmediate', message: 'The core is synchronous.' },
+  { name: 'queueMicrotask', message: 'The core is synchronous.' },
+  { name: 'process', message: 'The core has no process state.' },
+  { name: 'performance', message: 'The core takes nowMs as input.' },
+  { name: 'require', message: 'ESM only.' },
+];
+
+const pureProperties = [
+  { object: 'Math', property: 'random', message: 'The core has no randomness of its own.' },
+  { object: 'Date', property: 'now', message: 'The core takes nowMs as input.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
@@ -59,28 +85,16 @@ export default tseslint.config(
     files: ['src/agent/vrrp/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: coreBannedImports }],
-      'no-restricted-globals': [
-        'error',
-        { name: 'Date', message: 'The core takes nowMs as input.' },
-        {
-          name: 'setTimeout',
-          message: 'The core exposes nextDeadlineMs(); the driver owns timers.',
-        },
-        {
-          name: 'setInterval',
-          message: 'The core exposes nextDeadlineMs(); the driver owns timers.',
-        },
-        { name: 'setImmediate', message: 'The core is synchronous.' },
-        { name: 'queueMicrotask', message: 'The core is synchronous.' },
-        { name: 'process', message: 'The core has no process state.' },
-        { name: 'performance', message: 'The core takes nowMs as input.' },
-        { name: 'require', message: 'ESM only.' },
-      ],
-      'no-restricted-properties': [
-        'error',
-        { object: 'Math', property: 'random', message: 'The core has no randomness of its own.' },
-        { object: 'Date', property: 'now', message: 'The core takes nowMs as input.' },
-      ],
+      'no-restricted-globals': ['error', ...pureGlobals],
+      'no-restricted-properties': ['error', ...pureProperties],
+    },
+  },
+  {
+    files: ['src/cloud/reconcile/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: reconcilerBannedImports }],
+      'no-restricted-globals': ['error', ...pureGlobals],
+      'no-restricted-properties': ['error', ...pureProperties],
     },
   },
 );

@@ -13,7 +13,7 @@ import {
 } from '../../src/cloud/emulator/index.js';
 import { EmulatorPrng } from '../../src/cloud/emulator/prng.js';
 import { Reconciler } from '../../src/cloud/reconciler.js';
-import type { ReconcilerSettings } from '../../src/cloud/reconciler-settings.js';
+import type { ReconcilerSettings } from '../../src/cloud/reconcile/settings.js';
 import type { CloudTarget } from '../../src/cloud/target.js';
 import { epochNowMs, realTiming } from '../../src/cloud/timing.js';
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptedClaims, claimsBy, ownerChanges } from '../../src/lab/cloud-observe.js';
 import type { FaultKind, RecordedRequest } from '../../src/cloud/emulator/index.js';
-import type { ReconcilerSettings } from '../../src/cloud/reconciler-settings.js';
+import type { ReconcilerSettings } from '../../src/cloud/reconcile/settings.js';
 import { epochNowMs } from '../../src/cloud/timing.js';
 import {
   allOn,

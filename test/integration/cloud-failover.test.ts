@@ -21,7 +21,7 @@ import {
   ownerChangesByResource,
   ownersNow,
 } from '../../src/lab/cloud-observe.js';
-import type { TargetStatus } from '../../src/cloud/target-loop.js';
+import type { TargetStatus } from '../../src/cloud/reconcile/status.js';
 import { Lab, labUnavailableReason } from '../../src/lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
 

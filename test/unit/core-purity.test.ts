@@ -1,13 +1,26 @@
-// ARCHITECTURE.md: the VRRP core never touches the clock, randomness, sockets, processes or
-// timers. ESLint enforces it while editing; this test enforces it independently, from the
-// source text and from the module graph the core actually loads.
+// ARCHITECTURE.md: the VRRP core, and the cloud reconciler machine built the same way, never touch
+// the clock, randomness, sockets, processes or timers. ESLint enforces it while editing; this test
+// enforces it independently, from the source text and from the module graph each actually loads.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const coreDir = join(repoRoot, 'src/agent/vrrp');
+
+interface PureFolder {
+  readonly dir: string;
+  /** Files outside the folder it may import (pure themselves: types and functions only). */
+  readonly alsoAllowed: readonly string[];
+}
+
+const PURE_FOLDERS: readonly PureFolder[] = [
+  { dir: join(repoRoot, 'src/agent/vrrp'), alsoAllowed: ['src/agent/errors.ts'] },
+  {
+    dir: join(repoRoot, 'src/cloud/reconcile'),
+    alsoAllowed: ['src/cloud/provider.ts', 'src/cloud/target.ts'],
+  },
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -50,39 +63,44 @@ const FORBIDDEN_CODE: readonly [RegExp, string][] = [
   [/\b(fetch|XMLHttpRequest|WebSocket)\b/, 'network I/O'],
 ];
 
-const files = sourceFiles(coreDir);
+describe.each(PURE_FOLDERS.map((f) => [relative(repoRoot, f.dir), f] as const))(
+  '%s is pure',
+  (_folder, { dir, alsoAllowed }) => {
+    const files = sourceFiles(dir);
+    const allowed = new Set(alsoAllowed.map((f) => join(repoRoot, f).replace(/\.ts$/, '.js')));
 
-describe('the VRRP core is pure (src/agent/vrrp/**)', () => {
-  it('has source files to check', () => {
-    expect(files.length).toBeGreaterThan(5);
-  });
+    it('has source files to check', () => {
+      expect(files.length).toBeGreaterThan(3);
+    });
 
-  it.each(files.map((f) => [relative(repoRoot, f), f]))(
-    '%s imports no I/O module',
-    (_name, file) => {
-      const offending = importsOf(readFileSync(file, 'utf8')).filter((spec) => {
-        if (spec.startsWith('.')) {
-          // Relative imports must stay inside the core, or reach only side-effect-free agent files.
-          const target = resolve(dirname(file), spec);
-          return !target.startsWith(coreDir) && !target.endsWith('/agent/errors.js');
-        }
-        return !ALLOWED_PACKAGES.has(spec);
-      });
-      expect(offending).toEqual([]);
-    },
-  );
+    it.each(files.map((f) => [relative(repoRoot, f), f]))(
+      '%s imports no I/O module',
+      (_name, file) => {
+        const offending = importsOf(readFileSync(file, 'utf8')).filter((spec) => {
+          if (spec.startsWith('.')) {
+            const target = resolve(dirname(file), spec);
+            return !target.startsWith(dir) && !allowed.has(target);
+          }
+          return !ALLOWED_PACKAGES.has(spec);
+        });
+        expect(offending).toEqual([]);
+      },
+    );
 
-  it.each(files.map((f) => [relative(repoRoot, f), f]))(
-    '%s uses no clock, timer or randomness',
-    (_name, file) => {
-      const code = codeOnly(readFileSync(file, 'utf8'));
-      const offences = FORBIDDEN_CODE.filter(([pattern]) => pattern.test(code)).map(
-        ([, what]) => what,
-      );
-      expect(offences).toEqual([]);
-    },
-  );
+    it.each(files.map((f) => [relative(repoRoot, f), f]))(
+      '%s uses no clock, timer or randomness',
+      (_name, file) => {
+        const code = codeOnly(readFileSync(file, 'utf8'));
+        const offences = FORBIDDEN_CODE.filter(([pattern]) => pattern.test(code)).map(
+          ([, what]) => what,
+        );
+        expect(offences).toEqual([]);
+      },
+    );
+  },
+);
 
+describe('the purity checker', () => {
   it('the checker itself catches an offence', () => {
     const bad = "import { readFileSync } from 'node:fs';\nconst t = Date.now();\n";
     expect(importsOf(bad)).toEqual(['node:fs']);

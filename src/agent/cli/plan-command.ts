@@ -1,5 +1,5 @@
 // `floatd plan -c FILE`: the EC2 calls floatd would make for each cloud target, by phase of the
-// reconciler (src/cloud/target-loop.ts), and the least-privilege IAM policy for exactly them.
+// reconciler (src/cloud/reconcile/target-machine.ts), and the least-privilege IAM policy for exactly them.
 // Offline: nothing is sent to AWS. The calls come from awsCallsFor, so a test can compare this
 // plan with what an EC2 emulator saw.
 import { parseArgs } from 'node:util';
@@ -193,7 +193,7 @@ export function buildPlan(
 }
 
 /**
- * Map awsCallsFor's groups onto the reconciler's steps (target-loop.ts): takeover = writeFence +
+ * Map awsCallsFor's groups onto the reconciler's steps (reconcile/target-machine.ts): takeover = writeFence +
  * claim; verify = readFences + observe; re-check = readFences, writeFence (heartbeat), observe.
  * EC2 reads are the Describe* actions, so that splits the fence group into read and write.
  */

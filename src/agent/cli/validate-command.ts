@@ -1,6 +1,7 @@
 // `floatd validate -c FILE`: check a config file without touching the network.
 import { parseArgs } from 'node:util';
 
+import { explainClaimOrder } from '../../cloud/reconcile/claim-order.js';
 import { configWarnings } from '../config/config-warnings.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load-config.js';
@@ -55,6 +56,7 @@ export async function runValidate(argv: string[], io: CommandIo): Promise<number
   try {
     const config = await loadConfigFile(file);
     io.stdout(`${file}: OK (${summary(config)})\n`);
+    for (const line of claimOrder(config)) io.stdout(`${line}\n`);
     for (const warning of configWarnings(config)) io.stderr(`${file}: warning: ${warning}\n`);
     return EXIT.ok;
   } catch (err) {
@@ -67,6 +69,16 @@ export async function runValidate(argv: string[], io: CommandIo): Promise<number
 function usageError(io: CommandIo, message: string): number {
   io.stderr(`floatd validate: ${message}\n\n${VALIDATE_USAGE}`);
   return EXIT.usage;
+}
+
+/** Per instance with cloud targets, the order its claims go in when it becomes MASTER. */
+export function claimOrder(config: FloatdConfig): string[] {
+  return config.instances
+    .filter((i) => i.cloud.length > 0)
+    .flatMap((i) => [
+      `${i.name}: cloud claims on becoming MASTER:`,
+      ...explainClaimOrder(i.cloud).map((line) => `  ${line}`),
+    ]);
 }
 
 /** "2 instances: web vrid 51 on eth0 v3 ipv4 multicast, db vrid 52 on eth0 v2 ipv4 unicast" */

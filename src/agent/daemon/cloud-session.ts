@@ -12,7 +12,7 @@ import { ImdsClient } from '../../cloud/aws/imds-client.js';
 import { preflight } from '../../cloud/aws/preflight.js';
 import { rehearse } from '../../cloud/aws/rehearse.js';
 import { CloudMetrics } from '../../cloud/metrics.js';
-import { DEFAULT_RECONCILER_SETTINGS } from '../../cloud/reconciler-settings.js';
+import { DEFAULT_RECONCILER_SETTINGS } from '../../cloud/reconcile/settings.js';
 import { Reconciler } from '../../cloud/reconciler.js';
 import type { CloudConfig, InstanceConfig } from '../config/schema.js';
 

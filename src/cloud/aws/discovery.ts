@@ -2,7 +2,7 @@
 // The ENI is the one behind the VRRP interface (its MAC, read from the OS by the agent), not
 // necessarily the primary one: a VIP moves between the ENIs that carry VRRP.
 import type { Logger } from 'pino';
-import { backoffDelayMs, type BackoffSettings } from '../backoff.js';
+import { backoffDelayMs, type BackoffSettings } from '../reconcile/backoff.js';
 import { CloudError, ImdsError } from '../errors.js';
 import type { CloudIdentity } from '../provider.js';
 import { realTiming, type CloudTiming } from '../timing.js';

@@ -1,6 +1,6 @@
 // Full-jitter backoff: a ceiling that doubles up to maxMs, a uniform draw under it, a floor.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BACKOFF, backoffDelayMs } from '../../../src/cloud/backoff.js';
+import { DEFAULT_BACKOFF, backoffDelayMs } from '../../../src/cloud/reconcile/backoff.js';
 
 const settings = { baseMs: 100, maxMs: 5_000 };
 

@@ -14,7 +14,7 @@ import type {
   Ownership,
 } from '../../../src/cloud/provider.js';
 import { Reconciler } from '../../../src/cloud/reconciler.js';
-import type { ReconcilerSettings } from '../../../src/cloud/reconciler-settings.js';
+import type { ReconcilerSettings } from '../../../src/cloud/reconcile/settings.js';
 import { targetName, type CloudTarget } from '../../../src/cloud/target.js';
 import { realTiming, type CloudTiming } from '../../../src/cloud/timing.js';
 

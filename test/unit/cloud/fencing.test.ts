@@ -5,7 +5,7 @@ import {
   highestTerm,
   nextTerm,
   supersedingRecord,
-} from '../../../src/cloud/fencing.js';
+} from '../../../src/cloud/reconcile/fencing.js';
 import type { FenceRecord } from '../../../src/cloud/provider.js';
 
 const rec = (owner: string, term: number, released = false, beat = 0): FenceRecord => ({

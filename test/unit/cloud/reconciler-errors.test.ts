@@ -2,7 +2,7 @@
 // non-retryable error waits the re-check interval and shows in status; a lagging read-back is
 // polled, then claimed again past verifyTimeoutMs.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelayMs } from '../../../src/cloud/backoff.js';
+import { backoffDelayMs } from '../../../src/cloud/reconcile/backoff.js';
 import { FakeCloud, VIP, authFailure, serverError, testAgent, throttled } from './fake-cloud.js';
 
 const T0 = 1_750_000_000_000;

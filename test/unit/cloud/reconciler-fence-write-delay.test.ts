@@ -5,7 +5,7 @@
 // Default settings, except a backoff capped at 500 ms so the record lands at most that long after
 // the throttling ends.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_RECONCILER_SETTINGS } from '../../../src/cloud/reconciler-settings.js';
+import { DEFAULT_RECONCILER_SETTINGS } from '../../../src/cloud/reconcile/settings.js';
 import {
   FakeCloud,
   VIP,

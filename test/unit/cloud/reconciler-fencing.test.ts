@@ -12,7 +12,7 @@ import {
   whileAdvancing,
   type TestAgent,
 } from './fake-cloud.js';
-import { fenceHolder } from '../../../src/cloud/fencing.js';
+import { fenceHolder } from '../../../src/cloud/reconcile/fencing.js';
 
 const T0 = 1_750_000_000_000;
 const LABELS = { instance: 'vi1', target: 'secondary-ip:10.0.1.50' };

@@ -1,12 +1,15 @@
 // `floatd validate -c FILE`: exit codes 0 (valid), 1 (invalid or unreadable), 2 (usage).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { runValidate } from '../../../src/agent/cli/validate-command.js';
 import { oneInstance } from './helpers.js';
+
+const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '../../../examples');
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -46,6 +49,24 @@ describe('floatd validate', () => {
     expect(result.stdout).toBe(
       `${path}: OK (2 instances: web vrid 51 on eth0 v3 ipv4 multicast, db vrid 52 on eth1 v2 ipv4 unicast)\n`,
     );
+  });
+
+  it('explains the order of the cloud claims, whatever the order in the file', async () => {
+    const text = readFileSync(join(EXAMPLES, 'aws.yaml'), 'utf8').replace(
+      /( {6}- type: secondary-ip\n)( {6}- type: elastic-ip\n.*\n)/,
+      '$2$1',
+    );
+    expect(text).toMatch(/elastic-ip\n.*\n {6}- type: secondary-ip/);
+    const result = await run(['-c', file('aws-reordered.yaml', text)]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').slice(1)).toEqual([
+      'web: cloud claims on becoming MASTER:',
+      '  elastic-ip:eipalloc-0123456789abcdef0: claimed once secondary-ip:10.0.1.50 is accepted ' +
+        '(the Elastic IP maps to that address, which must be on this ENI first)',
+      '  secondary-ip:10.0.1.50: claimed at once',
+      '  route-table:10.0.1.50/32@rtb-0123456789abcdef0: claimed at once',
+      '',
+    ]);
   });
 
   it('prints every problem on stderr and returns 1', async () => {

@@ -2,7 +2,7 @@
 // record; the holder is the highest term. A MASTER whose term is lower than another live
 // record's stops claiming, so two MASTERs that cannot hear each other (but both reach the API)
 // move the address once, not back and forth.
-import type { FenceRecord } from './provider.js';
+import type { FenceRecord } from '../provider.js';
 
 /** Orders records: higher term first; equal terms (practically impossible) by owner id. */
 function outranks(a: FenceRecord, b: FenceRecord): boolean {
