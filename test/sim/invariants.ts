@@ -1,5 +1,6 @@
 // The properties every run must keep (issue 2): checked after every simulated step once the
 // network has been quiet long enough for VRRP to settle.
+import type { CloudInvariantId } from './cloud-checks.js';
 import { compareIp } from '../../src/agent/vrrp/codec/ip-address.js';
 import { OWNER_PRIORITY } from '../../src/agent/vrrp/priority.js';
 import type { SimHost } from './sim-host.js';
@@ -17,7 +18,7 @@ export type InvariantId =
   | 'g-backup-stays'; // a settled BACKUP never leaves while an outranking MASTER is heard
 
 export interface Violation {
-  readonly invariant: InvariantId;
+  readonly invariant: InvariantId | CloudInvariantId;
   readonly atMs: number;
   readonly message: string;
 }

@@ -20,12 +20,18 @@ import type { TransitionRecord } from './sim-host.js';
 import type { Sabotage } from './sim-host.js';
 import { SimHost } from './sim-host.js';
 import { QUIET_LINK, SimNetwork } from './sim-network.js';
+import { CLOUD_SETTLE_MS, CloudChecks, type CloudInvariantId } from './cloud-checks.js';
+import { planCloud } from './scenario-cloud.js';
+import { QUIET_API, SimCloud } from './sim-cloud.js';
+import type { CloudSabotage } from './sim-cloud-agent.js';
 
 export interface SeedOptions extends Partial<ScenarioLimits> {
   readonly seed: number;
   readonly trace?: boolean;
   /** Make every host defective in this way (tests of the checker itself). */
   readonly sabotage?: Sabotage;
+  /** Make every host's cloud side defective in this way (tests of the cloud checks). */
+  readonly cloudSabotage?: CloudSabotage;
 }
 
 export interface SeedResult {
@@ -38,10 +44,18 @@ export interface SeedResult {
   /** Adverts the adversary sent (0 when the seed has none), and how many were forged. */
   readonly adversary: { readonly sent: number; readonly forged: number };
   readonly trace: readonly string[];
+  /** How often each invariant was evaluated. */
+  readonly checked: ReadonlyMap<InvariantId | CloudInvariantId, number>;
+  /** Whether the seed had a simulated EC2, and the owner changes it saw. */
+  readonly cloud: { readonly enabled: boolean; readonly ownerChanges: number };
 }
 
 /** Names the adversary's run-time generator (its plan draws from another fork: scenario.ts). */
 const ADVERSARY_RUN_STREAM = 3;
+/** The cloud's plan and its run-time faults draw from generators of their own. */
+const CLOUD_PLAN_STREAM = 11;
+const CLOUD_RUN_STREAM = 12;
+const CLOUD_CHECK_EVERY_MS = 20;
 
 type EventKind =
   | 'crash-master'
@@ -53,6 +67,7 @@ type EventKind =
   | 'priority'
   | 'iface-down'
   | 'iface-up'
+  | 'api-cut'
   | 'none';
 
 const EVENT_KINDS: readonly EventKind[] = [
@@ -69,6 +84,7 @@ const EVENT_KINDS: readonly EventKind[] = [
   'priority',
   'iface-down',
   'iface-up',
+  'api-cut',
   'none',
 ];
 
@@ -95,7 +111,11 @@ export function runSeed(options: SeedOptions): SeedResult {
   const wasMaster = new Map<number, Set<string>>();
   let transitions = 0;
   const seen = new Set<string>();
-  const violate = (invariant: InvariantId, message: string): void => {
+  const checked = new Map<InvariantId | CloudInvariantId, number>();
+  const counted = (id: InvariantId, n = 1): void => {
+    checked.set(id, (checked.get(id) ?? 0) + n);
+  };
+  const violate = (invariant: InvariantId | CloudInvariantId, message: string): void => {
     const key = `${invariant}|${message}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -120,6 +140,7 @@ export function runSeed(options: SeedOptions): SeedResult {
         if (group !== undefined && groupRankingCrossed(liveWith(r.host, group), group, addressOf)) {
           return;
         }
+        counted('c-no-flap');
         const exits = (masterExits.get(key) ?? 0) + 1;
         masterExits.set(key, exits);
         if (flapCounting && exits > 1) {
@@ -136,7 +157,12 @@ export function runSeed(options: SeedOptions): SeedResult {
     },
   };
 
-  const hosts = plan.hosts.map(
+  const cloudPlan = planCloud(prng.fork(CLOUD_PLAN_STREAM), plan.vrids);
+  const cloud =
+    cloudPlan === undefined ? undefined : new SimCloud(clock, prng.fork(CLOUD_RUN_STREAM));
+  const targetsOf = (vrid: number) => cloudPlan?.targets.get(vrid) ?? [];
+  let cloudChecks: CloudChecks | undefined;
+  const hosts: SimHost[] = plan.hosts.map(
     (h) =>
       new SimHost(
         h.id,
@@ -148,8 +174,40 @@ export function runSeed(options: SeedOptions): SeedResult {
         observer,
         options.sabotage,
         h.syncGroups,
+        cloud === undefined
+          ? undefined
+          : {
+              cloud,
+              targetsOf,
+              prng: prng.fork(CLOUD_RUN_STREAM + 1 + plan.hosts.indexOf(h)),
+              sabotage: options.cloudSabotage,
+              observer: {
+                claim: (agent, target) => {
+                  if (options.trace) {
+                    log(`${agent.caller.hostId} vrid ${agent.vrid}: cloud claim ${target.kind}`);
+                  }
+                  cloudChecks?.onClaim(agent, target);
+                },
+                note: (agent, event) => {
+                  if (options.trace && event !== 'cloud-call-failed') {
+                    log(`${agent.caller.hostId} vrid ${agent.vrid}: ${event}`);
+                  }
+                },
+              },
+            },
       ),
   );
+  if (cloud !== undefined) {
+    cloudChecks = new CloudChecks(
+      cloud,
+      hosts,
+      plan.vrids.map((v) => v.vrid),
+      targetsOf,
+      violate,
+    );
+  }
+  /** Hosts cut off from the API in the current episode (they return at the next quiet window). */
+  const cutOff = new Set<string>();
   const hostById = new Map(hosts.map((h) => [h.id, h]));
   const adversary =
     plan.adversary === undefined
@@ -206,6 +264,7 @@ export function runSeed(options: SeedOptions): SeedResult {
     if (group !== undefined && groupRankingCrossed(liveWith(r.host, group), group, addressOf)) {
       return;
     }
+    counted('g-backup-stays');
     for (const p of checkBackupStays(taker, component, r.vrid, clock.nowMs(), addressOf(r.vrid))) {
       const [id, message] = p.split('|') as [InvariantId, string];
       violate(id, message);
@@ -215,6 +274,8 @@ export function runSeed(options: SeedOptions): SeedResult {
     if (clock.nowMs() < settleAtMs) return;
     for (const v of plan.vrids) {
       for (const component of liveComponents(hosts, network, v)) {
+        counted('a-one-master');
+        counted('b-right-master');
         for (const p of checkSettledComponent(
           component,
           v.vrid,
@@ -232,6 +293,7 @@ export function runSeed(options: SeedOptions): SeedResult {
       if (first === undefined) continue;
       for (const component of liveComponents(hosts, network, first)) {
         const was = (vrid: number): ReadonlySet<string> => wasMaster.get(vrid) ?? new Set();
+        counted('f-group-together');
         for (const p of checkSettledGroup(component, g, was, addressOf)) {
           const [id, message] = p.split('|') as [InvariantId, string];
           violate(id, message);
@@ -239,8 +301,22 @@ export function runSeed(options: SeedOptions): SeedResult {
       }
     }
   };
+  let cloudSettledAtMs = Infinity;
+  /** For a VRID, whether its live routers are split into more than one component. */
+  const split = (vrid: number): boolean => {
+    const v = plan.vrids.find((p) => p.vrid === vrid);
+    return v !== undefined && liveComponents(hosts, network, v).length > 1;
+  };
+  // The cloud is checked every CLOUD_CHECK_EVERY_MS of simulated time, not after every step:
+  // its state changes at API calls, tens of ms apart, and the check walks every VRID.
+  let nextCloudCheckMs = -Infinity;
   const afterEachStep = (): void => {
+    if (clock.nowMs() >= cloudSettledAtMs && clock.nowMs() >= nextCloudCheckMs) {
+      nextCloudCheckMs = clock.nowMs() + CLOUD_CHECK_EVERY_MS;
+      cloudChecks?.checkConverged(split);
+    }
     for (const v of plan.vrids) {
+      counted('e-vips-follow-state');
       for (const p of checkVipsFollowState(hosts, v.vrid)) {
         const [id, message] = p.split('|') as [InvariantId, string];
         violate(id, message);
@@ -263,9 +339,28 @@ export function runSeed(options: SeedOptions): SeedResult {
     const startMs = clock.nowMs();
     settleAtMs = startMs + settleMs;
     log(`-- quiet; settled from ${settleAtMs.toFixed(3)} ms`);
-    clock.runUntil(settleAtMs + 3 * maxIntervalMs, afterEachStep);
+    let endMs = settleAtMs + 3 * maxIntervalMs;
+    if (cloud !== undefined && cloudChecks !== undefined) {
+      // The API heals too, and agents cut off from it return.
+      cloud.conditions = QUIET_API;
+      if (cutOff.size > 0) log(`== API reachable again from ${[...cutOff].join(' ')}`);
+      cloudChecks.startWindow(settleAtMs, cutOff);
+      cutOff.clear();
+      cloudSettledAtMs = settleAtMs + CLOUD_SETTLE_MS;
+      endMs = Math.max(endMs, cloudSettledAtMs + 3 * maxIntervalMs);
+      log(`-- cloud agrees from ${cloudSettledAtMs.toFixed(3)} ms`);
+    }
+    clock.runUntil(endMs, afterEachStep);
     checkSettled();
+    if (cloudChecks !== undefined) {
+      cloudChecks.checkConverged(split);
+      cloudChecks.endWindow(
+        clock.nowMs() - startMs,
+        plan.vrids.some((v) => split(v.vrid)),
+      );
+    }
     settleAtMs = Infinity;
+    cloudSettledAtMs = Infinity;
   };
 
   if (plan.adversary !== undefined) {
@@ -293,6 +388,7 @@ export function runSeed(options: SeedOptions): SeedResult {
     applyEvent(kind, disturbed);
     if (disturbed) {
       network.conditions = plan.chaos;
+      if (cloud !== undefined && cloudPlan !== undefined) cloud.conditions = cloudPlan.chaos;
       const lengthMs = maxIntervalMs * prng.range(2, 15);
       log(`-- chaos for ${lengthMs.toFixed(0)} ms`);
       clock.runUntil(clock.nowMs() + lengthMs, afterEachStep);
@@ -377,6 +473,16 @@ export function runSeed(options: SeedOptions): SeedResult {
         host.setInterface(true);
         return;
       }
+      case 'api-cut': {
+        if (cloud === undefined) return applyEvent('none', disturbed);
+        const pool = masters.length > 0 && prng.chance(0.7) ? masters : running;
+        if (pool.length === 0) return applyEvent('restart', disturbed);
+        const host = prng.pick(pool);
+        log(`== ${host.id} cut off from the API`);
+        cloud.setReachable(host.id, false);
+        cutOff.add(host.id);
+        return;
+      }
       case 'none':
         log('== (no event: link chaos only)');
         return;
@@ -410,6 +516,7 @@ export function runSeed(options: SeedOptions): SeedResult {
     );
     const deadlineMs = atMs + Math.min(...skews) + intervalMs + 1;
     clock.setTimer(deadlineMs, () => {
+      counted('d-shutdown-handover');
       const live = component.filter((h) => h.life === 'running' && network.isLinkUp(h.id));
       if (live.length === 0) return;
       if (!live.some((h) => h.stateOf(v.vrid) === 'master')) {
@@ -430,6 +537,8 @@ export function runSeed(options: SeedOptions): SeedResult {
     drops,
     adversary: { sent: adversary?.counters.sent ?? 0, forged: adversary?.counters.forged ?? 0 },
     trace,
+    checked: new Map([...checked, ...(cloudChecks?.checked ?? [])]),
+    cloud: { enabled: cloud !== undefined, ownerChanges: cloud?.changes.length ?? 0 },
   };
 }
 

@@ -22,6 +22,11 @@ export interface BatchSummary {
   /** Adverts sent by the seeds' adversaries (issue 10), and how many of them were forged. */
   readonly adversaryAdverts: number;
   readonly forgedAdverts: number;
+  /** Per invariant: how often it was evaluated, and how often it failed. */
+  readonly invariants: ReadonlyMap<string, { checked: number; violated: number }>;
+  /** Seeds with a simulated EC2, and the target owner changes they saw. */
+  readonly cloudSeeds: number;
+  readonly ownerChanges: number;
 }
 
 export function runSeeds(options: BatchOptions): BatchSummary {
@@ -34,6 +39,17 @@ export function runSeeds(options: BatchOptions): BatchSummary {
   let simulatedMs = 0;
   let adversaryAdverts = 0;
   let forgedAdverts = 0;
+  let cloudSeeds = 0;
+  let ownerChanges = 0;
+  const invariants = new Map<string, { checked: number; violated: number }>();
+  const entry = (id: string): { checked: number; violated: number } => {
+    let e = invariants.get(id);
+    if (e === undefined) {
+      e = { checked: 0, violated: 0 };
+      invariants.set(id, e);
+    }
+    return e;
+  };
   for (let seed = options.firstSeed; seed < options.firstSeed + options.count; seed++) {
     const result = runSeed({ seed, maxLossRate: options.maxLossRate });
     steps += result.steps;
@@ -42,6 +58,10 @@ export function runSeeds(options: BatchOptions): BatchSummary {
     adversaryAdverts += result.adversary.sent;
     forgedAdverts += result.adversary.forged;
     for (const [reason, n] of result.drops) drops.set(reason, (drops.get(reason) ?? 0) + n);
+    for (const [id, n] of result.checked) entry(id).checked += n;
+    for (const v of result.violations) entry(v.invariant).violated++;
+    if (result.cloud.enabled) cloudSeeds++;
+    ownerChanges += result.cloud.ownerChanges;
     if (result.violations.length > 0) {
       failedSeeds.push(seed);
       violations += result.violations.length;
@@ -59,6 +79,9 @@ export function runSeeds(options: BatchOptions): BatchSummary {
     drops,
     adversaryAdverts,
     forgedAdverts,
+    invariants,
+    cloudSeeds,
+    ownerChanges,
   };
 }
 
@@ -78,6 +101,14 @@ export function describeSummary(s: BatchSummary): string {
     `steps: ${s.steps}  transitions: ${s.transitions}  simulated: ${(s.simulatedMs / 3_600_000).toFixed(2)} h`,
     `drops by reason: ${dropText}`,
     `adversary adverts: ${s.adversaryAdverts} (${s.forgedAdverts} forged)`,
+    `cloud: ${s.cloudSeeds} seeds with a simulated EC2, ${s.ownerChanges} target owner changes`,
+    'invariants (checked / violated):',
+    ...[...s.invariants]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(
+        ([id, e]) =>
+          `  ${id.padEnd(26)} ${String(e.checked).padStart(12)} ${String(e.violated).padStart(6)}`,
+      ),
     `total time: ${wallS.toFixed(2)} s  seeds/s: ${(s.seeds / wallS).toFixed(0)}`,
   ].join('\n');
 }

@@ -1,11 +1,21 @@
 // Simulated time: a priority queue of callbacks, run in (time, insertion) order.
 import type { Clock, TimerHandle } from '../../src/agent/clock.js';
 
-interface Scheduled {
-  readonly atMs: number;
-  readonly seq: number;
-  readonly run: () => void;
-  cancelled: boolean;
+/** A scheduled callback, and its own handle (no closure per timer: millions are set per run). */
+class Scheduled implements TimerHandle {
+  cancelled = false;
+
+  constructor(
+    readonly atMs: number,
+    readonly seq: number,
+    readonly run: () => void,
+    /** Changes nothing the per-step checks look at (the simulated EC2 and its agents' calls). */
+    readonly unchecked: boolean,
+  ) {}
+
+  cancel(): void {
+    this.cancelled = true;
+  }
 }
 
 export class SimClock implements Clock {
@@ -19,21 +29,24 @@ export class SimClock implements Clock {
   }
 
   setTimer(atMs: number, fire: () => void): TimerHandle {
-    const item: Scheduled = {
-      atMs: Math.max(atMs, this.now),
-      seq: this.seq++,
-      run: fire,
-      cancelled: false,
-    };
-    this.push(item);
-    return {
-      cancel: () => {
-        item.cancelled = true;
-      },
-    };
+    return this.schedule(atMs, fire, false);
   }
 
-  /** Run every callback due at or before `untilMs`, calling `afterEach` after each one. */
+  /** A timer whose callback changes nothing the per-step checks look at (see runUntil). */
+  setUncheckedTimer(atMs: number, fire: () => void): TimerHandle {
+    return this.schedule(atMs, fire, true);
+  }
+
+  private schedule(atMs: number, fire: () => void, unchecked: boolean): TimerHandle {
+    const item = new Scheduled(Math.max(atMs, this.now), this.seq++, fire, unchecked);
+    this.push(item);
+    return item;
+  }
+
+  /**
+   * Run every callback due at or before `untilMs`, calling `afterEach` after each one but those
+   * set as unchecked.
+   */
   runUntil(untilMs: number, afterEach: () => void): void {
     for (;;) {
       const top = this.heap[0];
@@ -43,7 +56,7 @@ export class SimClock implements Clock {
       this.now = top.atMs;
       this.eventsRun++;
       top.run();
-      afterEach();
+      if (!top.unchecked) afterEach();
     }
     this.now = Math.max(this.now, untilMs);
   }

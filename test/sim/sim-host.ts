@@ -13,7 +13,12 @@ import {
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../../src/agent/vrrp/codec/types.js';
 import { VirtualRouter } from '../../src/agent/vrrp/router.js';
 import type { VirtualRouterConfig, VrrpAction, VrrpState } from '../../src/agent/vrrp/types.js';
+import type { CloudTarget } from '../../src/cloud/target.js';
+import type { TimerHandle } from '../../src/agent/clock.js';
+import type { Prng } from './prng.js';
 import type { SimClock } from './sim-clock.js';
+import type { SimCloud } from './sim-cloud.js';
+import { SimCloudAgent, type CloudAgentObserver, type CloudSabotage } from './sim-cloud-agent.js';
 import { memberName, SimMember } from './sim-member.js';
 import type { SimFrame, SimNetwork } from './sim-network.js';
 
@@ -41,6 +46,20 @@ interface Instance {
   /** Link and tracking go through it, as through the daemon's InstanceRuntime. */
   member: SimMember;
   vipsHeld: boolean;
+  /** The reconciler machine of this router's cloud targets, when the seed has a cloud. */
+  cloud?: SimCloudAgent | undefined;
+  /** As MASTER: when a lower priority was last heard, and the timer that waits for its silence. */
+  lowerHeardAtMs?: number | undefined;
+  yieldTimer?: TimerHandle | undefined;
+}
+
+/** The simulated EC2 and what each router moves in it. */
+export interface HostCloud {
+  readonly cloud: SimCloud;
+  readonly targetsOf: (vrid: number) => readonly CloudTarget[];
+  readonly prng: Prng;
+  readonly observer: CloudAgentObserver;
+  readonly sabotage?: CloudSabotage | undefined;
 }
 
 export type HostLife = 'running' | 'crashed' | 'stopped';
@@ -79,6 +98,7 @@ export class SimHost {
     private readonly observer: HostObserver,
     private readonly sabotage?: Sabotage,
     private readonly syncGroups: readonly SyncGroupConfig[] = [],
+    private readonly hostCloud?: HostCloud,
   ) {
     network.attach(id, (frame) => this.receive(frame));
   }
@@ -89,7 +109,11 @@ export class SimHost {
    */
   start(): void {
     this.unwire();
-    for (const old of this.instances.values()) old.driver.stop();
+    for (const old of this.instances.values()) {
+      old.driver.stop();
+      old.cloud?.kill();
+      old.yieldTimer?.cancel();
+    }
     this.instances.clear();
     this.life = 'running';
     for (const config of this.configs) {
@@ -104,6 +128,20 @@ export class SimHost {
       instance.driver = new InstanceDriver(new VirtualRouter(coreConfig), this.clock, (action) =>
         this.execute(instance, action),
       );
+      const hc = this.hostCloud;
+      const targets = hc?.targetsOf(config.vrid) ?? [];
+      if (hc !== undefined && targets.length > 0) {
+        instance.cloud = new SimCloudAgent(
+          { hostId: this.id, instanceId: `i-${this.id}`, eni: `eni-${this.id}` },
+          config.vrid,
+          targets,
+          hc.cloud,
+          this.clock,
+          hc.prng,
+          hc.observer,
+          hc.sabotage,
+        );
+      }
       instance.member = new SimMember(memberName(config.vrid), instance.driver, {
         ignoreSyncBackup: this.sabotage === 'no-group-cascade',
       });
@@ -123,7 +161,11 @@ export class SimHost {
   crash(): void {
     this.life = 'crashed';
     this.unwire();
-    for (const instance of this.instances.values()) instance.driver.stop();
+    for (const instance of this.instances.values()) {
+      instance.driver.stop();
+      instance.cloud?.kill();
+      instance.yieldTimer?.cancel();
+    }
   }
 
   /** SIGTERM: each instance shuts down (priority 0 from a master), then the process exits. */
@@ -158,6 +200,15 @@ export class SimHost {
   /** The configuration the scenario planned (what the router should be running). */
   plannedConfig(vrid: number): VirtualRouterConfig | undefined {
     return this.configs.find((c) => c.vrid === vrid);
+  }
+
+  cloudAgent(vrid: number): SimCloudAgent | undefined {
+    return this.instances.get(vrid)?.cloud;
+  }
+
+  /** The API address of this host: the ENI its claims point targets at. */
+  get eni(): string {
+    return `eni-${this.id}`;
   }
 
   router(vrid: number): VirtualRouter | undefined {
@@ -205,7 +256,35 @@ export class SimHost {
       instance.driver.feed({ type: 'advert', src: master, advert: { ...advert, priority: 0 } });
       return;
     }
+    this.noticeYield(instance, advert.priority);
     instance.driver.feed({ type: 'advert', src, advert });
+  }
+
+  /**
+   * As MASTER, a lower priority heard and then silent for three of our intervals: the other
+   * router stepped down, VRRP settled the group in our favour (the daemon's rule, in
+   * InstanceRuntime.noticeYield), and a fence its term put on our cloud targets no longer stands.
+   */
+  private noticeYield(instance: Instance, priority: number): void {
+    const cloud = instance.cloud;
+    if (cloud === undefined) return;
+    const snap = instance.driver.router.snapshot();
+    if (snap.state !== 'master' || priority >= snap.effectivePriority) return;
+    instance.lowerHeardAtMs = this.clock.nowMs();
+    const quietMs = 3 * instance.config.advertIntervalCs * 10;
+    const check = (): void => {
+      instance.yieldTimer = undefined;
+      const heardAtMs = instance.lowerHeardAtMs;
+      if (heardAtMs === undefined || instance.driver.router.snapshot().state !== 'master') return;
+      // Compared as sums: (a + b) - a may fall short of b in floating point.
+      if (this.clock.nowMs() < heardAtMs + quietMs) {
+        instance.yieldTimer = this.clock.setTimer(heardAtMs + quietMs, check);
+        return;
+      }
+      instance.lowerHeardAtMs = undefined;
+      cloud.settled(heardAtMs);
+    };
+    instance.yieldTimer ??= this.clock.setTimer(instance.lowerHeardAtMs + quietMs, check);
   }
 
   private execute(instance: Instance, action: VrrpAction): void {
@@ -260,9 +339,13 @@ export class SimHost {
       case 'sync-ready':
         instance.member.noticeAction(action);
         break;
-      case 'send-garp':
       case 'cloud-claim':
+        instance.cloud?.becomeMaster();
+        break;
       case 'cloud-release':
+        instance.cloud?.becomeBackup();
+        break;
+      case 'send-garp':
         break;
       default: {
         const never: never = action;

@@ -26,6 +26,8 @@ export class InstanceMachine {
   readonly machines: readonly TargetMachine[];
   /** callId → the target machine that made the call. */
   private readonly owners = new Map<number, number>();
+  /** Some claim waits for another's (claim-order.ts). */
+  private readonly ordered: boolean;
 
   constructor(options: InstanceMachineOptions) {
     const after = claimDependencies(options.targets);
@@ -48,6 +50,7 @@ export class InstanceMachine {
     };
     options.targets.forEach((_, i) => build(i));
     this.machines = machines;
+    this.ordered = after.some((a) => a !== undefined);
   }
 
   get currentRole(): CloudRole {
@@ -60,12 +63,8 @@ export class InstanceMachine {
 
   step(input: MachineInput): InstanceCommand[] {
     const out: InstanceCommand[] = [];
-    const collect = (index: number, commands: readonly MachineCommand[]): void => {
-      for (const command of commands) {
-        if (command.type === 'call') this.owners.set(command.callId, index);
-        out.push({ ...command, target: index });
-      }
-    };
+    const collect = (index: number, commands: readonly MachineCommand[]): void =>
+      this.collect(out, index, commands);
     switch (input.type) {
       case 'ready':
         this.ready = true;
@@ -95,17 +94,31 @@ export class InstanceMachine {
         break;
       }
       case 'timer':
-        this.machines.forEach((m, i) => {
+        for (let i = 0; i < this.machines.length; i++) {
+          const m = this.machines[i] as TargetMachine;
           const deadline = m.nextDeadlineMs();
           if (deadline !== undefined && deadline <= input.nowMs) collect(i, m.timer(input.nowMs));
-        });
+        }
         break;
     }
     // A claim accepted above may free one that follows it.
-    if (this.role === 'master') {
-      this.machines.forEach((m, i) => collect(i, m.unblock(input.nowMs)));
+    if (this.role === 'master' && this.ordered) {
+      for (let i = 0; i < this.machines.length; i++) {
+        collect(i, (this.machines[i] as TargetMachine).unblock(input.nowMs));
+      }
     }
     return out;
+  }
+
+  private collect(
+    out: InstanceCommand[],
+    index: number,
+    commands: readonly MachineCommand[],
+  ): void {
+    for (const command of commands) {
+      if (command.type === 'call') this.owners.set(command.callId, index);
+      out.push({ ...command, target: index });
+    }
   }
 
   nextDeadlineMs(): number | undefined {

@@ -201,50 +201,35 @@ export class TargetMachine {
 
   nextDeadlineMs(): number | undefined {
     if (!this.master) return undefined;
+    // No closures here: it runs at every input (the simulation calls it millions of times).
     let next = Infinity;
-    const at = (ms: number | undefined): void => {
-      if (ms !== undefined && ms < next) next = ms;
-    };
-    const step = (s: Step | undefined): void =>
-      at(s?.callId === undefined ? s?.retryAtMs : undefined);
-    const claim = (c: ClaimOp | undefined): void => {
-      if (c === undefined) return;
-      if (c.state === 'backoff' || c.state === 'await-record') at(c.untilMs);
-      if (c.state === 'reading') step(c.read);
-    };
-    if (this.heartbeat !== undefined) {
-      if ('untilMs' in this.heartbeat) at(this.heartbeat.untilMs);
-      else step(this.heartbeat);
-    }
+    const beat = this.heartbeat;
+    if (beat !== undefined) next = 'untilMs' in beat ? beat.untilMs : stepDue(beat, next);
     const flow = this.flow;
     switch (flow.at) {
       case 'takeover':
-        claim(flow.claim);
-        if (typeof flow.record === 'object') step(flow.record);
+        next = claimDue(flow.claim, next);
+        if (typeof flow.record === 'object') next = stepDue(flow.record, next);
         break;
       case 'verify':
-        at(flow.pauseUntilMs);
-        claim(flow.claim);
-        if ('kind' in flow.fences) step(flow.fences);
-        if ('kind' in flow.owner) step(flow.owner);
+        next = earliest(flow.pauseUntilMs, next);
+        next = claimDue(flow.claim, next);
+        if ('kind' in flow.fences) next = stepDue(flow.fences, next);
+        if ('kind' in flow.owner) next = stepDue(flow.owner, next);
         break;
       case 'steady':
-        at(flow.untilMs);
+        next = earliest(flow.untilMs, next);
         break;
       case 'recheck':
-        step(flow.fences);
-        step(flow.owner);
+        next = stepDue(flow.owner, stepDue(flow.fences, next));
         break;
       case 'drift':
-        if (flow.fences === undefined) at(flow.untilMs);
-        else step(flow.fences);
+      case 'fenced':
+        next =
+          flow.fences === undefined ? earliest(flow.untilMs, next) : stepDue(flow.fences, next);
         break;
       case 'reclaim':
-        claim(flow.claim);
-        break;
-      case 'fenced':
-        if (flow.fences === undefined) at(flow.untilMs);
-        else step(flow.fences);
+        next = claimDue(flow.claim, next);
         break;
       default:
         break;
@@ -927,6 +912,22 @@ interface Observed {
 function observed(outcome: CallOutcome): Observed {
   if (!outcome.ok || outcome.kind !== 'observe') return { owner: undefined };
   return { owner: outcome.ownerNetworkInterfaceId, detail: outcome.detail };
+}
+
+function earliest(ms: number | undefined, next: number): number {
+  return ms !== undefined && ms < next ? ms : next;
+}
+
+/** A step's retry time, when it is waiting for one (not while its call is in flight). */
+function stepDue(step: Step | undefined, next: number): number {
+  return step === undefined || step.callId !== undefined ? next : earliest(step.retryAtMs, next);
+}
+
+function claimDue(claim: ClaimOp | undefined, next: number): number {
+  if (claim === undefined) return next;
+  if (claim.state === 'backoff' || claim.state === 'await-record')
+    return earliest(claim.untilMs, next);
+  return claim.state === 'reading' ? stepDue(claim.read, next) : next;
 }
 
 function records(outcome: CallOutcome): readonly FenceRecord[] {
