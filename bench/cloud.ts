@@ -1,4 +1,4 @@
-// npm run bench:cloud -- [--rounds N]
+// npm run bench:cloud -- [--rounds N] [--interval-ms MS]
 // Cloud failover time: two floatd agents (unicast VRRP, one IMDSv2 fake each) and one EC2
 // emulator over HTTP with the real SDK. Each round SIGKILLs the MASTER; for the agent that takes
 // over it reports MASTER decision -> first API request received by the emulator (target: under
@@ -18,6 +18,8 @@ import { measureRound, type RoundResult } from './cloud/round.js';
 
 const EXIT = { ok: 0, missed: 1, usage: 2, failed: 3 } as const;
 const TARGETS = 3;
+/** At 100 ms adverts (issue 12): Master_Down_Interval 361 ms (priority 100) + one round trip. */
+const KILL_TO_ACCEPTED_TARGET_MS = 400;
 
 const usage = `Usage: npm run bench:cloud -- [options]
 
@@ -29,11 +31,14 @@ its MASTER decision: the first API request the emulator receives, the first clai
 accepted, every target confirmed by reading back. The killed agent restarts as BACKUP.
 
 Options:
-  --rounds N    failovers to measure (default 10)
-  -h, --help    this text
+  --rounds N         failovers to measure (default 10)
+  --interval-ms MS   the VRRP advert interval, 10 to 1000 ms in steps of 10 (default 200)
+  -h, --help         this text
 
-Exit status: 0 when the median time to the first API request is under ${FIRST_REQUEST_TARGET_MS} ms, 1 when not,
-2 on bad arguments, 3 when the bench could not run (needs root and iproute2).`;
+Targets: median MASTER decision -> first API request under ${FIRST_REQUEST_TARGET_MS} ms; at --interval-ms 100,
+median SIGKILL -> every claim accepted under ${KILL_TO_ACCEPTED_TARGET_MS} ms (Master_Down_Interval 361 ms + a round trip).
+Exit status: 0 when the targets are met, 1 when not, 2 on bad arguments, 3 when the bench could
+not run (needs root and iproute2).`;
 
 function yaml(
   cloud: CloudLab,
@@ -41,6 +46,7 @@ function yaml(
   peer: CloudHost,
   vip: string,
   priority: number,
+  intervalMs: number,
 ): string {
   return [
     cloud.cloudYaml({ recheckInterval: '5s' }),
@@ -51,7 +57,7 @@ function yaml(
     '    interface: eth0',
     `    priority: ${priority}`,
     '    preempt: false',
-    '    advertInterval: 200ms',
+    `    advertInterval: ${intervalMs}ms`,
     `    vips: [${vip}/24]`,
     '    mode: unicast',
     `    unicast: { source: ${me.host.ip}, peers: [${peer.host.ip}] }`,
@@ -60,7 +66,7 @@ function yaml(
   ].join('\n');
 }
 
-async function run(rounds: number): Promise<RoundResult[]> {
+async function run(rounds: number, intervalMs: number): Promise<RoundResult[]> {
   const lab = await Lab.create({ hosts: 2, rootAccess: true, subnet: cloudLabSubnet() });
   return lab.runThenDestroy(async () => {
     const cloud = await createCloudLab(lab, lab.hosts);
@@ -69,7 +75,12 @@ async function run(rounds: number): Promise<RoundResult[]> {
       const vip = lab.address(100);
       const dir = labTempDir();
       const start = (me: CloudHost, priority: number): Promise<FloatdAgent> =>
-        startFloatd(me.host, yaml(cloud, me, me === h1 ? h2 : h1, vip, priority), dir, me.env);
+        startFloatd(
+          me.host,
+          yaml(cloud, me, me === h1 ? h2 : h1, vip, priority, intervalMs),
+          dir,
+          me.env,
+        );
       let master = { agent: await start(h1, 150), host: h1 };
       await master.agent.waitForState('master');
       let backup = { agent: await start(h2, 100), host: h2 };
@@ -101,11 +112,13 @@ async function run(rounds: number): Promise<RoundResult[]> {
 
 async function main(argv: readonly string[]): Promise<number> {
   let rounds: number;
+  let intervalMs: number;
   try {
     const { values } = parseArgs({
       args: [...argv],
       options: {
         rounds: { type: 'string', default: '10' },
+        'interval-ms': { type: 'string', default: '200' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -118,6 +131,17 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!Number.isInteger(rounds) || rounds < 1 || rounds > 500) {
       throw new RangeError(`--rounds must be a whole number from 1 to 500, got "${values.rounds}"`);
     }
+    intervalMs = Number(values['interval-ms']);
+    if (
+      !Number.isInteger(intervalMs) ||
+      intervalMs < 10 ||
+      intervalMs > 1000 ||
+      intervalMs % 10 !== 0
+    ) {
+      throw new RangeError(
+        `--interval-ms must be 10 to 1000 in steps of 10 (VRRP counts centiseconds), got "${values['interval-ms']}"`,
+      );
+    }
   } catch (error) {
     console.error(`bench:cloud: ${(error as Error).message}\n\n${usage}`);
     return EXIT.usage;
@@ -127,13 +151,20 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`bench:cloud cannot run: ${unavailable}`);
     return EXIT.failed;
   }
-  const results = await run(rounds);
-  const { text, firstRequestMedianMs } = report(results);
-  console.log(`\n${text}\n`);
-  const met = firstRequestMedianMs < FIRST_REQUEST_TARGET_MS;
+  const results = await run(rounds, intervalMs);
+  const { text, firstRequestMedianMs, killToAcceptedMedianMs } = report(results);
+  console.log(`\nAdvert interval ${intervalMs} ms, ${rounds} rounds.\n${text}\n`);
+  let met = firstRequestMedianMs < FIRST_REQUEST_TARGET_MS;
   console.log(
     `Target: median MASTER decision -> first API request under ${FIRST_REQUEST_TARGET_MS} ms: ${met ? 'met' : 'NOT met'} (${firstRequestMedianMs.toFixed(2)} ms).`,
   );
+  if (intervalMs === 100) {
+    const headline = killToAcceptedMedianMs <= KILL_TO_ACCEPTED_TARGET_MS;
+    met &&= headline;
+    console.log(
+      `Target: median SIGKILL -> every claim accepted at most ${KILL_TO_ACCEPTED_TARGET_MS} ms: ${headline ? 'met' : 'NOT met'} (${killToAcceptedMedianMs.toFixed(1)} ms).`,
+    );
+  }
   return met ? EXIT.ok : EXIT.missed;
 }
 

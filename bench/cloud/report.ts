@@ -12,21 +12,25 @@ function median(values: readonly number[]): number {
 }
 
 const STAGES: readonly [keyof RoundResult, string][] = [
+  ['killToDecisionMs', 'SIGKILL -> MASTER decision'],
   ['firstRequestMs', 'decision -> first API request received'],
   ['firstClaimMs', 'decision -> first claim request received'],
   ['allAcceptedMs', 'decision -> every claim accepted'],
   ['allConfirmedMs', 'decision -> every target confirmed (read-back)'],
+  ['killToAcceptedMs', 'SIGKILL -> every claim accepted'],
 ];
 
 export function report(results: readonly RoundResult[]): {
   text: string;
   firstRequestMedianMs: number;
+  killToAcceptedMedianMs: number;
 } {
   const rows = results.map(
     (r, i) =>
-      `  #${String(i + 1).padStart(2)} ${r.from}->${r.to}  first request ${r.firstRequestMs.toFixed(2)} ms, ` +
+      `  #${String(i + 1).padStart(2)} ${r.from}->${r.to}  kill->decision ${r.killToDecisionMs.toFixed(1)} ms, ` +
+      `first request ${r.firstRequestMs.toFixed(2)} ms, ` +
       `first claim ${r.firstClaimMs.toFixed(2)} ms, accepted ${r.allAcceptedMs.toFixed(1)} ms, ` +
-      `confirmed ${r.allConfirmedMs.toFixed(1)} ms, ${r.calls} calls`,
+      `confirmed ${r.allConfirmedMs.toFixed(1)} ms, kill->accepted ${r.killToAcceptedMs.toFixed(1)} ms, ${r.calls} calls`,
   );
   const summary = STAGES.map(([key, label]) => {
     const values = results.map((r) => r[key] as number);
@@ -48,5 +52,6 @@ export function report(results: readonly RoundResult[]): {
   return {
     text: ['Failovers:', ...rows, '', 'Summary:', ...summary].join('\n'),
     firstRequestMedianMs,
+    killToAcceptedMedianMs: median(results.map((r) => r.killToAcceptedMs)),
   };
 }

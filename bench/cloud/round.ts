@@ -5,10 +5,15 @@ import type { FloatdAgent } from '../../src/lab/agents.js';
 import { sleep } from '../../src/lab/agents.js';
 import type { CloudHost, CloudLab } from '../../src/lab/cloud-lab.js';
 import { acceptedClaims, allOn, claimsBy, ownersNow } from '../../src/lab/cloud-observe.js';
+import { monotonicNowMs } from '../../src/cloud/timing.js';
 
 export interface RoundResult {
   readonly from: string;
   readonly to: string;
+  /** SIGKILL of the MASTER -> the BACKUP's MASTER decision (Master_Down_Interval at most). */
+  readonly killToDecisionMs: number;
+  /** SIGKILL -> every claim accepted by the emulator: the cloud headline. */
+  readonly killToAcceptedMs: number;
   /** MASTER decision -> first API request received by the emulator. */
   readonly firstRequestMs: number;
   /** MASTER decision -> first claim request (Assign/Associate/Replace/CreateRoute) received. */
@@ -44,7 +49,20 @@ export async function measureRound(
   backup: { agent: FloatdAgent; host: CloudHost },
   targetCount: number,
 ): Promise<RoundResult> {
+  // Both agents must still be where the last round left them: a BACKUP that took over from a
+  // live MASTER (issue 12: a restarted nopreempt agent at 100 ms adverts) is a dual MASTER and a
+  // cloud move nopreempt should have prevented. Say so instead of measuring a wrong failover.
+  const strayed = backup.agent.transitions().filter((t) => t.to === 'master');
+  const lastMasterOfBackup = strayed.at(-1);
+  const backupSince = backup.agent.transitions().findLast((t) => t.to === 'backup');
+  if (lastMasterOfBackup !== undefined && lastMasterOfBackup.atMs > (backupSince?.atMs ?? 0)) {
+    throw new Error(
+      `dual MASTER: ${backup.host.host.name} went ${lastMasterOfBackup.from} -> MASTER (${lastMasterOfBackup.reason}) while ${master.host.host.name} was MASTER`,
+    );
+  }
   const killedAtMs = Date.now();
+  // CLOCK_MONOTONIC, as the agents' startedMonoMs and the emulator's log: one clock per host.
+  const killedMonoMs = monotonicNowMs();
   await master.agent.proc.kill('SIGKILL');
   await backup.agent.waitForState('master', 15_000, killedAtMs);
   const deadline = Date.now() + 15_000;
@@ -65,12 +83,15 @@ export async function measureRound(
   const firstClaim = claimsBy(mine, backup.host.accessKeyId)[0];
   const accepted = acceptedClaims(mine);
   const confirmedAtMs = decisionMs + allConfirmedMs;
+  const allAcceptedAtMs = Math.max(...accepted.map((r) => r.monoMs + r.delayMs));
   return {
     from: master.host.host.name,
     to: backup.host.host.name,
+    killToDecisionMs: decisionMs - killedMonoMs,
+    killToAcceptedMs: allAcceptedAtMs - killedMonoMs,
     firstRequestMs: (mine[0]?.monoMs ?? NaN) - decisionMs,
     firstClaimMs: (firstClaim?.monoMs ?? NaN) - decisionMs,
-    allAcceptedMs: Math.max(...accepted.map((r) => r.monoMs + r.delayMs)) - decisionMs,
+    allAcceptedMs: allAcceptedAtMs - decisionMs,
     allConfirmedMs,
     calls: mine.filter((r) => r.monoMs <= confirmedAtMs).length,
   };
