@@ -54,6 +54,22 @@ const pureProperties = [
   { object: 'Date', property: 'now', message: 'The core takes nowMs as input.' },
 ];
 
+// Boundaries (issue 12): the product never reaches the test scaffolding; the cloud side stands
+// on its own (the Lambda controller uses it without the agent); adapters are driven by the
+// daemon, never the reverse.
+const noScaffolding = {
+  group: ['**/lab/**', '**/lab'],
+  message: 'src/ never imports lab/ (the namespace lab, the demo, the EC2 emulator).',
+};
+const noAgent = {
+  group: ['**/agent/**'],
+  message: 'src/cloud never imports src/agent: it runs without the agent (the controller).',
+};
+const noDaemon = {
+  group: ['**/daemon/**'],
+  message: 'Adapters never import the daemon; the daemon drives them.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
@@ -82,9 +98,27 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noScaffolding] }] },
+  },
+  {
+    files: ['src/cloud/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noScaffolding, noAgent] }] },
+  },
+  {
+    files: [
+      'src/agent/io/**/*.ts',
+      'src/agent/net/**/*.ts',
+      'src/agent/track/**/*.ts',
+      'src/agent/notify/**/*.ts',
+      'src/agent/status/**/*.ts',
+    ],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noScaffolding, noDaemon] }] },
+  },
+  {
     files: ['src/agent/vrrp/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: coreBannedImports }],
+      'no-restricted-imports': ['error', { patterns: [...coreBannedImports, noScaffolding] }],
       'no-restricted-globals': ['error', ...pureGlobals],
       'no-restricted-properties': ['error', ...pureProperties],
     },
@@ -92,7 +126,10 @@ export default tseslint.config(
   {
     files: ['src/cloud/reconcile/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: reconcilerBannedImports }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...reconcilerBannedImports, noScaffolding, noAgent] },
+      ],
       'no-restricted-globals': ['error', ...pureGlobals],
       'no-restricted-properties': ['error', ...pureProperties],
     },

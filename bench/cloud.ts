@@ -4,15 +4,10 @@
 // over it reports MASTER decision -> first API request received by the emulator (target: under
 // 5 ms median), -> first claim, -> every claim accepted, -> every target confirmed by read-back.
 import { parseArgs } from 'node:util';
-import type { FloatdAgent } from '../src/lab/agents.js';
-import { labTempDir, startFloatd } from '../src/lab/agents.js';
-import {
-  cloudLabSubnet,
-  createCloudLab,
-  type CloudHost,
-  type CloudLab,
-} from '../src/lab/cloud-lab.js';
-import { Lab, labUnavailableReason } from '../src/lab/lab.js';
+import type { FloatdAgent } from '../lab/agents.js';
+import { labTempDir, startFloatd } from '../lab/agents.js';
+import { cloudLabSubnet, createCloudLab, type CloudHost, type CloudLab } from '../lab/cloud-lab.js';
+import { Lab, labUnavailableReason } from '../lab/lab.js';
 import { FIRST_REQUEST_TARGET_MS, report } from './cloud/report.js';
 import { measureRound, type RoundResult } from './cloud/round.js';
 
@@ -24,7 +19,7 @@ const KILL_TO_ACCEPTED_TARGET_MS = 400;
 const usage = `Usage: npm run bench:cloud -- [options]
 
 Two floatd agents (h1, h2; unicast VRRP; nopreempt) in a network-namespace lab, each with an
-IMDSv2 fake, and one EC2 emulator (src/cloud/emulator) on the lab bridge, reached through the
+IMDSv2 fake, and one EC2 emulator (lab/ec2-emulator) on the lab bridge, reached through the
 real @aws-sdk/client-ec2. Each instance moves a secondary IP, an Elastic IP and a route in two
 route tables. Each round SIGKILLs the MASTER and measures, for the agent that takes over, from
 its MASTER decision: the first API request the emulator receives, the first claim, every claim

@@ -4,10 +4,10 @@
 // from the moment the fault is injected on the MASTER. --help says everything.
 import { execFileSync } from 'node:child_process';
 import { PACKAGE_ROOT } from '../src/agent/cli/self-command.js';
-import { AddressWatch, labTempDir } from '../src/lab/agents.js';
-import { Lab, labUnavailableReason } from '../src/lab/lab.js';
+import { AddressWatch, labTempDir } from '../lab/agents.js';
+import { Lab, labUnavailableReason } from '../lab/lab.js';
 import { AdvertTap } from './failover/advert-tap.js';
-import { VipClient } from '../src/lab/vip-client.js';
+import { VipClient } from '../lab/vip-client.js';
 import { allVips, VIP_BLOCK } from './failover/many-vips/layout.js';
 import { manyVipTable, manyVipVerdicts } from './failover/many-vips/report.js';
 import { BURST_WINDOW_MS, GARP_REPEAT, runManyVips } from './failover/many-vips/run.js';

@@ -1,10 +1,10 @@
 // One measured cloud failover: SIGKILL the MASTER, then read, for the agent that took over, the
 // MASTER decision (its timeline's start), what the EC2 emulator received and when, and what the
 // agent confirmed by reading back.
-import type { FloatdAgent } from '../../src/lab/agents.js';
-import { sleep } from '../../src/lab/agents.js';
-import type { CloudHost, CloudLab } from '../../src/lab/cloud-lab.js';
-import { acceptedClaims, allOn, claimsBy, ownersNow } from '../../src/lab/cloud-observe.js';
+import type { FloatdAgent } from '../../lab/agents.js';
+import { sleep } from '../../lab/agents.js';
+import type { CloudHost, CloudLab } from '../../lab/cloud-lab.js';
+import { acceptedClaims, allOn, claimsBy, ownersNow } from '../../lab/cloud-observe.js';
 import { monotonicNowMs } from '../../src/cloud/timing.js';
 
 export interface RoundResult {

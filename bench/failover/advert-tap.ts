@@ -1,9 +1,9 @@
 // VRRP adverts as seen on the segment from a neutral host (tcpdump's kernel capture timestamps,
 // the same wall clock as the address events): when the MASTER last spoke before a fault, and
 // when its priority-0 advert went out after SIGTERM.
-import { sleep } from '../../src/lab/agents.js';
-import type { LabHost } from '../../src/lab/lab.js';
-import type { LabProcess } from '../../src/lab/lab-process.js';
+import { sleep } from '../../lab/agents.js';
+import type { LabHost } from '../../lab/lab.js';
+import type { LabProcess } from '../../lab/lab-process.js';
 
 export interface SeenAdvert {
   /** Capture time, wall-clock ms. */

@@ -1,5 +1,5 @@
 // The faults injected on the MASTER (h1), and how h1 is brought back afterwards.
-import type { LabHost } from '../../src/lab/lab.js';
+import type { LabHost } from '../../lab/lab.js';
 import type { Implementation, Router } from './routers.js';
 
 export type FaultName = 'sigterm' | 'kill' | 'linkdown';

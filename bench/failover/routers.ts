@@ -6,10 +6,10 @@ import {
   floatdCommand,
   type Command,
 } from '../../src/agent/cli/self-command.js';
-import type { FloatdAgent, KeepalivedAgent } from '../../src/lab/agents.js';
-import { sleep, startFloatd, startKeepalived } from '../../src/lab/agents.js';
-import type { LabHost } from '../../src/lab/lab.js';
-import type { LabProcess } from '../../src/lab/lab-process.js';
+import type { FloatdAgent, KeepalivedAgent } from '../../lab/agents.js';
+import { sleep, startFloatd, startKeepalived } from '../../lab/agents.js';
+import type { LabHost } from '../../lab/lab.js';
+import type { LabProcess } from '../../lab/lab-process.js';
 import { keepalivedBenchConfig } from './keepalived-conf.js';
 
 export type ImplName = 'floatd' | 'keepalived';

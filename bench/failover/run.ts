@@ -1,8 +1,8 @@
 // The measurement loop: for each fault and each implementation, a MASTER/BACKUP pair in one lab,
 // `reps` faults on the MASTER at phases spread over an advert interval, and h1 restored between.
-import type { AddressWatch } from '../../src/lab/agents.js';
-import { labTempDir, sleep } from '../../src/lab/agents.js';
-import type { Lab, LabHost } from '../../src/lab/lab.js';
+import type { AddressWatch } from '../../lab/agents.js';
+import { labTempDir, sleep } from '../../lab/agents.js';
+import type { Lab, LabHost } from '../../lab/lab.js';
 import { masterDownIntervalMs, skewTimeMs } from '../../src/agent/vrrp/intervals.js';
 import type { AdvertTap } from './advert-tap.js';
 import type { FaultName } from './faults.js';

@@ -1,6 +1,7 @@
 // floatd bundled with esbuild: one ES module per command, code shared between them in chunks,
-// and what only some configurations need (the AWS SDK behind cloud targets, the demo's lab)
-// in chunks of its own that load when a configuration asks for them. raw-socket stays a
+// and what only some configurations need (the AWS SDK behind cloud targets) in chunks of its
+// own that load when a configuration asks for them. The lab, the demo and the EC2 emulator
+// (lab/) are test scaffolding: no entry reaches them (test/release/release-files.test.ts). raw-socket stays a
 // package beside the bundle: it loads its compiled addon by a path relative to itself.
 import { build } from 'esbuild';
 import { join } from 'node:path';
@@ -13,13 +14,11 @@ export async function bundle(
   packageRoot: string,
   outDir: string,
   runtimeMajor: number,
-): Promise<string[]> {
+): Promise<{ outputs: string[]; inputs: string[] }> {
   const result = await build({
     absWorkingDir: packageRoot,
     entryPoints: {
       main: join(packageRoot, 'src/agent/cli/main.ts'),
-      // The demo's client host runs this beside the agents (src/lab/vip-client.ts).
-      'icmp-prober': join(packageRoot, 'src/lab/icmp-prober.ts'),
       // `floatd run` reads its configuration in this worker (src/agent/config/load-config-isolated.ts).
       'config-worker': join(packageRoot, 'src/agent/config/config-worker.ts'),
     },
@@ -44,5 +43,9 @@ export async function bundle(
     metafile: true,
     logLevel: 'warning',
   });
-  return Object.keys(result.metafile.outputs);
+  // Paths relative to packageRoot: every source file that went in, and every file written.
+  return {
+    outputs: Object.keys(result.metafile.outputs),
+    inputs: Object.keys(result.metafile.inputs),
+  };
 }

@@ -7,7 +7,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import pino from 'pino';
 import { AwsProvider } from '../../src/cloud/aws/aws-provider.js';
 import { createEc2Client } from '../../src/cloud/aws/ec2-client.js';
-import { createEc2Emulator, type Ec2Emulator } from '../../src/cloud/emulator/index.js';
+import { createEc2Emulator, type Ec2Emulator } from '../../lab/ec2-emulator/index.js';
 import { Reconciler } from '../../src/cloud/reconciler.js';
 import type { TargetStatus } from '../../src/cloud/reconcile/status.js';
 import type { CloudTarget } from '../../src/cloud/target.js';

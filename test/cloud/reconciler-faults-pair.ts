@@ -10,8 +10,8 @@ import {
   createEc2Emulator,
   type Ec2Emulator,
   type RecordedRequest,
-} from '../../src/cloud/emulator/index.js';
-import { EmulatorPrng } from '../../src/cloud/emulator/prng.js';
+} from '../../lab/ec2-emulator/index.js';
+import { EmulatorPrng } from '../../lab/ec2-emulator/prng.js';
 import { Reconciler } from '../../src/cloud/reconciler.js';
 import type { ReconcilerSettings } from '../../src/cloud/reconcile/settings.js';
 import type { CloudTarget } from '../../src/cloud/target.js';

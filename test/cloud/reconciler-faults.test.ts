@@ -4,8 +4,8 @@
 // sends a claim; in a split brain the address changes owner at most once until the split heals,
 // and the fenced agent says so in status. Figures are printed (CI logs keep them).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptedClaims, claimsBy, ownerChanges } from '../../src/lab/cloud-observe.js';
-import type { FaultKind, RecordedRequest } from '../../src/cloud/emulator/index.js';
+import { acceptedClaims, claimsBy, ownerChanges } from '../../lab/cloud-observe.js';
+import type { FaultKind, RecordedRequest } from '../../lab/ec2-emulator/index.js';
 import type { ReconcilerSettings } from '../../src/cloud/reconcile/settings.js';
 import { epochNowMs } from '../../src/cloud/timing.js';
 import {

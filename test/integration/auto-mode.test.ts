@@ -4,10 +4,10 @@
 // The metadata service is a fake inside each lab host (FLOATD_IMDS_ENDPOINT): never the real
 // 169.254.169.254.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FloatdAgent } from '../../src/lab/agents.js';
-import { labTempDir, sleep, startFloatd } from '../../src/lab/agents.js';
-import type { LabHost } from '../../src/lab/lab.js';
-import { Lab } from '../../src/lab/lab.js';
+import type { FloatdAgent } from '../../lab/agents.js';
+import { labTempDir, sleep, startFloatd } from '../../lab/agents.js';
+import type { LabHost } from '../../lab/lab.js';
+import { Lab } from '../../lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
 
 const IMDS_PORT = 18_080;

@@ -4,14 +4,14 @@
 // ENI; a BACKUP never claims; a split brain moves each target at most once and fences the older
 // MASTER until VRRP settles; IMDS down and bad credentials are reported, not fatal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FloatdAgent } from '../../src/lab/agents.js';
-import { labTempDir, pollUntil, sleep, startFloatd } from '../../src/lab/agents.js';
+import type { FloatdAgent } from '../../lab/agents.js';
+import { labTempDir, pollUntil, sleep, startFloatd } from '../../lab/agents.js';
 import {
   cloudLabSubnet,
   createCloudLab,
   type CloudHost,
   type CloudLab,
-} from '../../src/lab/cloud-lab.js';
+} from '../../lab/cloud-lab.js';
 import { runPlan, type CloudPlan } from '../../src/agent/cli/plan-command.js';
 import {
   actionsByTargetKind,
@@ -20,9 +20,9 @@ import {
   claimsBy,
   ownerChangesByResource,
   ownersNow,
-} from '../../src/lab/cloud-observe.js';
+} from '../../lab/cloud-observe.js';
 import type { TargetStatus } from '../../src/cloud/reconcile/status.js';
-import { Lab, labUnavailableReason } from '../../src/lab/lab.js';
+import { Lab, labUnavailableReason } from '../../lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
 
 let lab: Lab | undefined;

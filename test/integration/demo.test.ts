@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runDemo } from '../../src/agent/cli/demo-command.js';
-import { labUnavailableReason, sh } from '../../src/lab/lab.js';
+import { runDemo } from '../../lab/demo.js';
+import { labUnavailableReason, sh } from '../../lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -2,10 +2,10 @@
 // the VIP on one host and reachable, takeover after SIGKILL, after link down and after SIGTERM
 // (within Skew_Time + 100 ms), preemption on return, and no preemption with nopreempt.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FloatdAgent } from '../../src/lab/agents.js';
-import { labTempDir, sleep, startFloatd } from '../../src/lab/agents.js';
-import type { LabHost } from '../../src/lab/lab.js';
-import { Lab } from '../../src/lab/lab.js';
+import type { FloatdAgent } from '../../lab/agents.js';
+import { labTempDir, sleep, startFloatd } from '../../lab/agents.js';
+import type { LabHost } from '../../lab/lab.js';
+import { Lab } from '../../lab/lab.js';
 import { masterDownIntervalMs, skewTimeMs } from '../../src/agent/vrrp/intervals.js';
 import { requireLab } from '../lab/require-lab.js';
 

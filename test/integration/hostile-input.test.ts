@@ -5,9 +5,9 @@
 // RFC 5798 §7.1).
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../../src/agent/daemon/agent.js';
-import { labTempDir, sleep, startFloatd } from '../../src/lab/agents.js';
-import type { LabHost } from '../../src/lab/lab.js';
-import { Lab } from '../../src/lab/lab.js';
+import { labTempDir, sleep, startFloatd } from '../../lab/agents.js';
+import type { LabHost } from '../../lab/lab.js';
+import { Lab } from '../../lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
 import { inject } from './io/inject.js';
 import type { AdvertJson, Inject } from './io/socket-probe.js';

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../../src/agent/daemon/agent.js';
-import { labTempDir, sleep, startFloatd } from '../../src/lab/agents.js';
-import type { LabHost } from '../../src/lab/lab.js';
-import { Lab } from '../../src/lab/lab.js';
+import { labTempDir, sleep, startFloatd } from '../../lab/agents.js';
+import type { LabHost } from '../../lab/lab.js';
+import { Lab } from '../../lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
 import type { AdvertJson, Inject } from './io/socket-probe.js';
 

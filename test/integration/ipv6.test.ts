@@ -1,9 +1,9 @@
 // floatd over IPv6 end to end: VRRPv3 to ff02::12 from link-local sources, an IPv6 VIP, election,
 // graceful handover (priority 0) and takeover from a dead host.
 import { afterAll, describe, expect, it } from 'vitest';
-import { labTempDir, sleep, startFloatd } from '../../src/lab/agents.js';
-import type { LabHost } from '../../src/lab/lab.js';
-import { Lab, sh } from '../../src/lab/lab.js';
+import { labTempDir, sleep, startFloatd } from '../../lab/agents.js';
+import type { LabHost } from '../../lab/lab.js';
+import { Lab, sh } from '../../lab/lab.js';
 import { masterDownIntervalMs, skewTimeMs } from '../../src/agent/vrrp/intervals.js';
 import { requireLab } from '../lab/require-lab.js';
 

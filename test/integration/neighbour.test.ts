@@ -3,11 +3,11 @@
 // Takeover time: the new MASTER's transition log line; update time: the kernel's own neighbour
 // event in the client (`ip -ts monitor neigh`). Both are wall clock on the same machine.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FloatdAgent } from '../../src/lab/agents.js';
-import { labTempDir, sleep, startFloatd } from '../../src/lab/agents.js';
-import type { LabHost } from '../../src/lab/lab.js';
-import { Lab } from '../../src/lab/lab.js';
-import type { LabProcess } from '../../src/lab/lab-process.js';
+import type { FloatdAgent } from '../../lab/agents.js';
+import { labTempDir, sleep, startFloatd } from '../../lab/agents.js';
+import type { LabHost } from '../../lab/lab.js';
+import { Lab } from '../../lab/lab.js';
+import type { LabProcess } from '../../lab/lab-process.js';
 import { requireLab } from '../lab/require-lab.js';
 
 const INTERVAL_MS = 200;

@@ -8,10 +8,10 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { floatdCommand, PACKAGE_ROOT } from '../../src/agent/cli/self-command.js';
-import type { FloatdAgent } from '../../src/lab/agents.js';
-import { labTempDir, pollUntil, sleep, startFloatd } from '../../src/lab/agents.js';
-import type { LabHost } from '../../src/lab/lab.js';
-import { Lab } from '../../src/lab/lab.js';
+import type { FloatdAgent } from '../../lab/agents.js';
+import { labTempDir, pollUntil, sleep, startFloatd } from '../../lab/agents.js';
+import type { LabHost } from '../../lab/lab.js';
+import { Lab } from '../../lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
 
 let lab: Lab | undefined;

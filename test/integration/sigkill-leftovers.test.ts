@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { labTempDir, pollUntil, startFloatd } from '../../src/lab/agents.js';
+import { labTempDir, pollUntil, startFloatd } from '../../lab/agents.js';
 import { Lab, type LabHost } from '../lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
 

@@ -6,8 +6,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { labTempDir, pollUntil, sleep, startFloatd } from '../../src/lab/agents.js';
-import { Lab } from '../../src/lab/lab.js';
+import { labTempDir, pollUntil, sleep, startFloatd } from '../../lab/agents.js';
+import { Lab } from '../../lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
 
 const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'io', 'socket-probe.ts');

@@ -3,10 +3,10 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, describe, expect, it } from 'vitest';
 import { floatdCommand, PACKAGE_ROOT } from '../../src/agent/cli/self-command.js';
-import type { FloatdAgent } from '../../src/lab/agents.js';
-import { labTempDir, startFloatd } from '../../src/lab/agents.js';
-import type { LabHost } from '../../src/lab/lab.js';
-import { Lab } from '../../src/lab/lab.js';
+import type { FloatdAgent } from '../../lab/agents.js';
+import { labTempDir, startFloatd } from '../../lab/agents.js';
+import type { LabHost } from '../../lab/lab.js';
+import { Lab } from '../../lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
 
 let lab: Lab | undefined;

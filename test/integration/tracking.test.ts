@@ -6,11 +6,11 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FloatdAgent } from '../../src/lab/agents.js';
-import { labTempDir, pollUntil, sleep, startFloatd } from '../../src/lab/agents.js';
-import type { LabHost } from '../../src/lab/lab.js';
-import { Lab } from '../../src/lab/lab.js';
-import type { LabProcess } from '../../src/lab/lab-process.js';
+import type { FloatdAgent } from '../../lab/agents.js';
+import { labTempDir, pollUntil, sleep, startFloatd } from '../../lab/agents.js';
+import type { LabHost } from '../../lab/lab.js';
+import { Lab } from '../../lab/lab.js';
+import type { LabProcess } from '../../lab/lab-process.js';
 import { skewTimeMs } from '../../src/agent/vrrp/intervals.js';
 import { requireLab } from '../lab/require-lab.js';
 

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { floatdCommand, PACKAGE_ROOT } from '../../src/agent/cli/self-command.js';
-import type { FloatdAgent } from '../../src/lab/agents.js';
-import { labTempDir, sleep, startFloatd, startKeepalived } from '../../src/lab/agents.js';
-import type { LabHost } from '../../src/lab/lab.js';
-import { Lab } from '../../src/lab/lab.js';
+import type { FloatdAgent } from '../../lab/agents.js';
+import { labTempDir, sleep, startFloatd, startKeepalived } from '../../lab/agents.js';
+import type { LabHost } from '../../lab/lab.js';
+import { Lab } from '../../lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
 
 const SAMPLE = '/usr/share/doc/keepalived/samples/keepalived.conf.vrrp';

@@ -3,11 +3,11 @@
 // floatd's adverts (nor floatd about keepalived's).
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FloatdAgent, KeepalivedAgent } from '../../src/lab/agents.js';
-import { labTempDir, sleep, startFloatd, startKeepalived } from '../../src/lab/agents.js';
-import { keepalivedConfig } from '../../src/lab/keepalived-config.js';
-import type { LabHost } from '../../src/lab/lab.js';
-import { Lab } from '../../src/lab/lab.js';
+import type { FloatdAgent, KeepalivedAgent } from '../../lab/agents.js';
+import { labTempDir, sleep, startFloatd, startKeepalived } from '../../lab/agents.js';
+import { keepalivedConfig } from '../../lab/keepalived-config.js';
+import type { LabHost } from '../../lab/lab.js';
+import { Lab } from '../../lab/lab.js';
 import { masterDownIntervalMs } from '../../src/agent/vrrp/intervals.js';
 import { requireLab } from '../lab/require-lab.js';
 

@@ -1,1 +1,1 @@
-export * from '../../src/lab/lab-process.js';
+export * from '../../lab/lab-process.js';

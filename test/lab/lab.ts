@@ -1,2 +1,2 @@
-// The lab lives in src/lab (the demo uses it too); tests import it from here.
-export * from '../../src/lab/lab.js';
+// The lab lives in lab/ (the demo uses it too); tests import it from here.
+export * from '../../lab/lab.js';

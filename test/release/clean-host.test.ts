@@ -4,11 +4,12 @@
 // `floatd run` (one from the .deb, one from the tarball): one MASTER holding the VIP, and a
 // handover when the MASTER's container is stopped (docker stop: SIGTERM to floatd).
 // In CI it fails when it cannot run; elsewhere it is skipped with the reason.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { buildRelease, type Release } from '../../infra/release/package.js';
+import { SCAFFOLDING_MARKERS } from './scaffolding-markers.js';
 import {
   cleanHostImage,
   ContainerLog,
@@ -67,6 +68,28 @@ async function sh(container: StartedTestContainer, script: string) {
 const VERSION_LINE = /^floatd \d+\.\d+\.\d+ \(Node\.js v2[24]\.\d+\.\d+\)$/;
 
 describe('the release on a clean Debian host', () => {
+  it('lists no lab, demo or EC2 emulator among its files, nor their code in its bundle', (ctx) => {
+    requireDocker(ctx);
+    const listing = execFileSync('tar', ['-tzf', release.tarball], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line !== '');
+    expect(listing.length).toBeGreaterThan(5);
+    expect(listing.some((f) => f.endsWith('/bin/floatd'))).toBe(true);
+    expect(listing.filter((f) => /lab|demo|emulator|prober/i.test(f))).toEqual([]);
+    const code = listing.filter((f) => f.includes('/lib/app/') && f.endsWith('.js'));
+    expect(code.length).toBeGreaterThan(0);
+    for (const file of code) {
+      const text = execFileSync('tar', ['-xzOf', release.tarball, file], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      expect(
+        SCAFFOLDING_MARKERS.filter((m) => text.includes(m)),
+        file,
+      ).toEqual([]);
+    }
+  });
+
   it('has neither Node.js nor a compiler, and the .deb installs and runs there', async (ctx) => {
     requireDocker(ctx);
     const host = await idleHost();

@@ -1,15 +1,15 @@
 // The many-VIP measurement loop: per layout, fault and implementation, a MASTER/BACKUP pair
 // carrying every instance of the layout, a client in h3 reaching every VIP, and `reps` faults
 // on the MASTER at phases spread over an advert interval (the same for both implementations).
-import { sleep } from '../../../src/lab/agents.js';
-import type { AddressWatch } from '../../../src/lab/agents.js';
-import type { Lab, LabHost } from '../../../src/lab/lab.js';
+import { sleep } from '../../../lab/agents.js';
+import type { AddressWatch } from '../../../lab/agents.js';
+import type { Lab, LabHost } from '../../../lab/lab.js';
 import { injectFault, restoreHost, wallNowMs } from '../faults.js';
 import type { FaultName } from '../faults.js';
 import type { FloatdFrom, ImplName, Implementation, Router } from '../routers.js';
 import { implementation } from '../routers.js';
 import { BACKUP_PRIORITY, MASTER_PRIORITY, spreadPhases, theory } from '../run.js';
-import type { VipClient } from '../../../src/lab/vip-client.js';
+import type { VipClient } from '../../../lab/vip-client.js';
 import type { Layout } from './layout.js';
 import { allVips, VIP_BLOCK, VIP_PREFIX_LENGTH } from './layout.js';
 import type { WireAdvert, WireTap } from './wire-tap.js';

@@ -5,8 +5,8 @@
 // (measured: 1465 dropped in one run).
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LabHost } from '../../../src/lab/lab.js';
-import type { LabProcess } from '../../../src/lab/lab-process.js';
+import type { LabHost } from '../../../lab/lab.js';
+import type { LabProcess } from '../../../lab/lab-process.js';
 
 export interface WireAdvert {
   /** Capture time, wall-clock ms. */

@@ -16,7 +16,6 @@ Commands:
   status             the running agent's state (from its /status endpoint)
   reload             make the running agent re-read its configuration (SIGHUP)
   import-keepalived FILE   convert a keepalived.conf to floatd.yaml (on stdout)
-  demo               a live failover demo in network namespaces (root)
   help               this text
   version            floatd's version and its runtime's (also --version, -V)
 
@@ -44,8 +43,6 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./status-command.js')).runStatus(rest, io);
     case 'plan':
       return (await import('./plan-command.js')).runPlan(rest, io);
-    case 'demo':
-      return (await import('./demo-command.js')).runDemo(rest, io);
     case 'version':
     case '--version':
     case '-V':

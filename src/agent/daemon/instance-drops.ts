@@ -7,6 +7,7 @@ import type { VrrpMetrics } from '../status/vrrp-metrics.js';
 import type { AdvertAnomaly, AdvertDropReason } from '../vrrp/types.js';
 import { RecentSources } from './recent-sources.js';
 import { logLimited, WarnLimiter, type WarnLimits } from './warn-limiter.js';
+import type { UnicastStatus } from '../status/instance-status.js';
 
 export type InstanceDropReason = AdvertDropReason | 'not-a-peer';
 
@@ -19,19 +20,7 @@ const PROTOCOL_DISCARDS: ReadonlySet<AdvertDropReason> = new Set(['lower-priorit
 /** How many not-a-peer sources the status keeps (the newest). */
 export const NOT_A_PEER_SHOWN = 8;
 
-export interface UnicastStatus {
-  readonly peers: readonly string[];
-  readonly acceptUnknownPeers: boolean;
-  /** The last sources whose adverts were dropped as not a peer, newest first (bounded). */
-  readonly notAPeer: readonly {
-    readonly src: string;
-    readonly count: number;
-    /** Wall-clock time of the last one (ISO 8601). */
-    readonly lastAt: string;
-  }[];
-  /** What to change, when some were dropped. */
-  readonly fix?: string | undefined;
-}
+export type { UnicastStatus };
 
 export interface InstanceDropsDeps {
   readonly name: string;

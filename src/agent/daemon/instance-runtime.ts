@@ -1,8 +1,10 @@
 // One VRRP instance at run time: the pure core behind its driver, and the execution of the
 // core's actions on the adapters (socket, addresses, announcements) in the order given.
 import type { Logger } from 'pino';
-import type { Reconciler, ReconcilerStatus } from '../../cloud/reconciler.js';
+import type { Reconciler } from '../../cloud/reconciler.js';
 import { epochNowMs } from '../../cloud/timing.js';
+
+export type { InstanceStatus, TransportMode } from '../status/instance-status.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import {
   allocateReleaseEntry,
@@ -18,11 +20,10 @@ import { InstanceDriver } from '../instance-driver.js';
 import type { ReceivedAdvert } from '../vrrp/codec/types.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
 import { VirtualRouter } from '../vrrp/router.js';
-import type { LastTransition, TrackingStatus, VrrpAction, VrrpState } from '../vrrp/types.js';
-import { InstanceDrops, type InstanceDropReason, type UnicastStatus } from './instance-drops.js';
+import type { TrackingStatus, VrrpAction, VrrpState } from '../vrrp/types.js';
+import { InstanceDrops, type InstanceDropReason } from './instance-drops.js';
+import type { InstanceStatus, TransportMode } from '../status/instance-status.js';
 import type { AddressPort, AdvertSocket, AnnouncePort, Vip } from './ports.js';
-
-export type TransportMode = 'multicast' | 'unicast';
 
 export interface InstanceDeps {
   readonly config: InstanceConfig;
@@ -52,29 +53,6 @@ export interface InstanceCounters {
   /** By reason: a fixed set of values, whatever the senders. */
   readonly dropped: ReadonlyMap<InstanceDropReason, number>;
   addressErrors: number;
-}
-
-export interface InstanceStatus {
-  readonly name: string;
-  readonly vrid: number;
-  readonly interface: string;
-  readonly state: VrrpState;
-  readonly mode: TransportMode;
-  readonly basePriority: number;
-  readonly effectivePriority: number;
-  readonly masterAddress: string | undefined;
-  /** atMs on the agent's monotonic clock (status' nowMs); `at` is its wall-clock time. */
-  readonly lastTransition: (LastTransition & { readonly at: string }) | undefined;
-  readonly counters: {
-    readonly advertsSent: number;
-    readonly advertsReceived: number;
-    readonly dropped: Record<string, number>;
-    readonly addressErrors: number;
-  };
-  /** Unicast (mode unicast, or peers configured): the peers and the last non-peers dropped. */
-  readonly unicast?: UnicastStatus | undefined;
-  /** Cloud targets: phase, term, fencing and the failover timeline of each. */
-  readonly cloud?: ReconcilerStatus | undefined;
 }
 
 export class InstanceRuntime {

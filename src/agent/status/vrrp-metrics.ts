@@ -2,7 +2,7 @@
 // end in _total, one metric per meaning with labels. Counters are incremented by the runtime as
 // things happen; state and priority are read from the status at scrape time.
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { InstanceStatus } from '../daemon/instance-runtime.js';
+import type { InstanceStatus } from './instance-status.js';
 
 /** A socket's packets rejected before any instance saw them (malformed, bad checksum, ...). */
 export interface SocketRejects {

@@ -9,9 +9,9 @@ import {
   normaliseMac,
 } from '../../../src/cloud/aws/discovery.js';
 import { ImdsClient, type ImdsReader } from '../../../src/cloud/aws/imds-client.js';
-import { createImdsFake, type ImdsFake } from '../../../src/cloud/emulator/imds-fake.js';
-import { imdsInterfacesFor } from '../../../src/cloud/emulator/imds-interfaces.js';
-import { createEc2Emulator, type Ec2Emulator } from '../../../src/cloud/emulator/server.js';
+import { createImdsFake, type ImdsFake } from '../../../lab/ec2-emulator/imds-fake.js';
+import { imdsInterfacesFor } from '../../../lab/ec2-emulator/imds-interfaces.js';
+import { createEc2Emulator, type Ec2Emulator } from '../../../lab/ec2-emulator/server.js';
 
 let emulator: Ec2Emulator;
 let fake: ImdsFake;

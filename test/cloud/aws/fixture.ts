@@ -4,7 +4,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import { AwsProvider } from '../../../src/cloud/aws/aws-provider.js';
 import type { CallEvent, CallObserver } from '../../../src/cloud/aws/call.js';
 import { createEc2Client } from '../../../src/cloud/aws/ec2-client.js';
-import { createEc2Emulator, type Ec2Emulator } from '../../../src/cloud/emulator/server.js';
+import { createEc2Emulator, type Ec2Emulator } from '../../../lab/ec2-emulator/server.js';
 import type {
   ElasticIpTarget,
   RouteTableTarget,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImdsClient } from '../../../src/cloud/aws/imds-client.js';
 import { probeInstanceMetadata } from '../../../src/cloud/aws/imds-probe.js';
 import { ImdsError } from '../../../src/cloud/errors.js';
-import { createImdsFake, type ImdsFake } from '../../../src/cloud/emulator/imds-fake.js';
+import { createImdsFake, type ImdsFake } from '../../../lab/ec2-emulator/imds-fake.js';
 import pino from 'pino';
 
 const INSTANCE = 'i-0123456789abcdef0';

@@ -8,8 +8,8 @@ import type {
   AddedInstance,
   Ec2Emulator,
   Ec2EmulatorOptions,
-} from '../../../src/cloud/emulator/index.js';
-import { createEc2Emulator } from '../../../src/cloud/emulator/index.js';
+} from '../../../lab/ec2-emulator/index.js';
+import { createEc2Emulator } from '../../../lab/ec2-emulator/index.js';
 
 export const accessKeyId = 'AKIAEMULATORTEST0001';
 export const secretAccessKey = 'emulator-test-secret';

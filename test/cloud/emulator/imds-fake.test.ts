@@ -1,7 +1,7 @@
 import { AssignPrivateIpAddressesCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ImdsFake } from '../../../src/cloud/emulator/index.js';
-import { createImdsFake, imdsInterfacesFor } from '../../../src/cloud/emulator/index.js';
+import type { ImdsFake } from '../../../lab/ec2-emulator/index.js';
+import { createImdsFake, imdsInterfacesFor } from '../../../lab/ec2-emulator/index.js';
 import type { Fixture } from './fixture.js';
 import { startFixture } from './fixture.js';
 

@@ -4,7 +4,7 @@ import {
   DescribeTagsCommand,
 } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEc2Emulator } from '../../../src/cloud/emulator/index.js';
+import { createEc2Emulator } from '../../../lab/ec2-emulator/index.js';
 import type { Fixture } from './fixture.js';
 import { accessKeyId, clientFor, expectEc2Error, startFixture } from './fixture.js';
 

@@ -9,12 +9,12 @@ import {
   applySeed,
   createEc2Emulator,
   loadSeedFile,
-} from '../../../src/cloud/emulator/index.js';
+} from '../../../lab/ec2-emulator/index.js';
 import { clientFor } from './fixture.js';
 
-const examplePath = 'src/cloud/emulator/example-state.json';
+const examplePath = 'lab/ec2-emulator/example-state.json';
 const tsx = 'node_modules/.bin/tsx';
-const main = 'src/cloud/emulator/main.ts';
+const main = 'lab/ec2-emulator/main.ts';
 
 describe('seed file', () => {
   it('builds the example VPC: instances, routes to ENIs, an associated EIP', async () => {

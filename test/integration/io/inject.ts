@@ -3,8 +3,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { sleep } from '../../../src/lab/agents.js';
-import type { LabHost } from '../../../src/lab/lab.js';
+import { sleep } from '../../../lab/agents.js';
+import type { LabHost } from '../../../lab/lab.js';
 import type { Inject } from './socket-probe.js';
 
 const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'socket-probe.ts');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { labTempDir, pollUntil, startFloatd } from '../../../src/lab/agents.js';
+import { labTempDir, pollUntil, startFloatd } from '../../../lab/agents.js';
 import { Lab, sh } from '../../lab/lab.js';
 import { requireLab } from '../../lab/require-lab.js';
 

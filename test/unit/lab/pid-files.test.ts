@@ -8,7 +8,7 @@ import {
   LingeringProcessError,
   lingeringPids,
   waitForPidFilesFree,
-} from '../../../src/lab/pid-files.js';
+} from '../../../lab/pid-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'floatd-pid-files-'));
 

@@ -1,7 +1,7 @@
 // The client host's view of the VIPs: starts icmp-prober there and reads what it prints.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PACKAGE_ROOT } from '../agent/cli/self-command.js';
+import { PACKAGE_ROOT } from '../src/agent/cli/self-command.js';
 import { sleep } from './agents.js';
 import type { LabHost } from './lab.js';
 import type { LabProcess } from './lab-process.js';

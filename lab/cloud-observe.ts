@@ -1,7 +1,7 @@
 // Reading a lab cloud from the emulator's side: who owns each target now, how often ownership
 // changed (from the calls EC2 accepted), and which EC2 actions each target type caused.
-import type { RecordedRequest } from '../cloud/emulator/index.js';
-import type { CloudTargetKind } from '../cloud/target.js';
+import type { RecordedRequest } from './ec2-emulator/index.js';
+import type { CloudTargetKind } from '../src/cloud/target.js';
 import type { CloudLab } from './cloud-lab.js';
 
 export interface Owners {

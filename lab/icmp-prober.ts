@@ -7,7 +7,7 @@
 //   gap <index> <lastReplyMs> <replyMs>  a VIP answered again after at least one probe without
 //   done <sent> <replies>                on SIGTERM, then exits
 // Usage (as root): node [--import tsx] icmp-prober.(ts|js) PROBE_MS VIP...
-import { openRawSocket } from '../agent/io/raw-socket.js';
+import { openRawSocket } from '../src/agent/io/raw-socket.js';
 
 const ICMP_PROTOCOL = 1;
 const ECHO_REQUEST = 8;

@@ -1,7 +1,7 @@
 // The error an emulated EC2 call answers with: an EC2 error code, its HTTP status and message.
 // Codes and messages follow what EC2 returns (errors-overview in the EC2 API reference).
 
-import { CloudError } from '../errors.js';
+import { CloudError } from '../../src/cloud/errors.js';
 
 export class Ec2ApiError extends CloudError {
   constructor(

@@ -1,11 +1,11 @@
-// Runs the EC2 emulator by hand: `tsx src/cloud/emulator/main.ts --state vpc.json`.
+// Runs the EC2 emulator by hand: `tsx lab/ec2-emulator/main.ts --state vpc.json`.
 
 import { parseArgs } from 'node:util';
 import { applySeed, loadSeedFile } from './seed-file.js';
 import { createEc2Emulator } from './server.js';
 import { stateSummary } from './state-summary.js';
 
-const usage = `Usage: tsx src/cloud/emulator/main.ts [options]
+const usage = `Usage: tsx lab/ec2-emulator/main.ts [options]
 
 Serves an emulated EC2 Query API (the calls floatd makes) on HTTP.
 

@@ -2,7 +2,7 @@
 // versioned history so Describe* calls can read the state as it was `describeLagMs` ago
 // (EC2 is eventually consistent: "Eventual consistency in the Amazon EC2 API").
 
-import { CloudError } from '../errors.js';
+import { CloudError } from '../../src/cloud/errors.js';
 import { cidrContains, isReservedInSubnet, parseCidr, parseIpv4 } from './ipv4.js';
 import type {
   Ec2Data,

@@ -3,8 +3,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { floatdCommand, PACKAGE_ROOT, type Command } from '../agent/cli/self-command.js';
-import type { AgentStatus } from '../agent/daemon/agent.js';
+import { floatdCommand, PACKAGE_ROOT, type Command } from '../src/agent/cli/self-command.js';
+import type { AgentStatus } from '../src/agent/daemon/agent.js';
 import type { LabHost } from './lab.js';
 import type { LabProcess } from './lab-process.js';
 import { waitForPidFilesFree } from './pid-files.js';

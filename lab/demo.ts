@@ -1,21 +1,21 @@
-// `floatd demo`: a live failover on this machine. Three network namespaces on a bridge: two
+// `npm run demo` (lab/demo-main.ts): a live failover on this machine, from a checkout. Three network namespaces on a bridge: two
 // floatd agents holding a VIP, and a client pinging it. Kill the MASTER, watch the backup take
 // over and the pings come back, bring the old MASTER back, stop it gracefully. Always torn down.
 import { parseArgs } from 'node:util';
-import { cloudLabSubnet, createCloudLab, type CloudLab } from '../../lab/cloud-lab.js';
-import { allOn, ownersNow } from '../../lab/cloud-observe.js';
-import { Lab, labUnavailableReason } from '../../lab/lab.js';
-import type { LabHost } from '../../lab/lab.js';
-import type { FloatdAgent } from '../../lab/agents.js';
-import { labTempDir, sleep, startFloatd } from '../../lab/agents.js';
-import { VipClient } from '../../lab/vip-client.js';
-import { masterDownIntervalMs, skewTimeMs } from '../vrrp/intervals.js';
-import { EXIT } from './exit-codes.js';
+import { cloudLabSubnet, createCloudLab, type CloudLab } from './cloud-lab.js';
+import { allOn, ownersNow } from './cloud-observe.js';
+import { Lab, labUnavailableReason } from './lab.js';
+import type { LabHost } from './lab.js';
+import type { FloatdAgent } from './agents.js';
+import { labTempDir, sleep, startFloatd } from './agents.js';
+import { VipClient } from './vip-client.js';
+import { masterDownIntervalMs, skewTimeMs } from '../src/agent/vrrp/intervals.js';
+import { EXIT } from '../src/agent/cli/exit-codes.js';
 
 /** The client's echo request interval (ping -i 0.1). */
 const PROBE_MS = 100;
 
-const USAGE = `Usage: floatd demo [--interval-ms MS]
+const USAGE = `Usage: npm run demo -- [--interval-ms MS]
 
 A live failover demo (needs root: it creates network namespaces, then removes them):
   h1 and h2 run floatd (VRRP v3, priorities 150 and 100) for one VIP; h3 pings the VIP (ICMP
@@ -52,7 +52,7 @@ export async function runDemo(
       strict: true,
     }));
   } catch (error) {
-    io.stderr(`floatd demo: ${(error as Error).message}\n\n${USAGE}`);
+    io.stderr(`demo: ${(error as Error).message}\n\n${USAGE}`);
     return EXIT.usage;
   }
   if (values.help === true) {
@@ -67,14 +67,14 @@ export async function runDemo(
     intervalMs % 10 !== 0
   ) {
     io.stderr(
-      `floatd demo: --interval-ms must be 100..10000 in steps of 10, got "${values['interval-ms']}"`,
+      `demo: --interval-ms must be 100..10000 in steps of 10, got "${values['interval-ms']}"`,
     );
     return EXIT.usage;
   }
   const unavailable = unavailableReason();
   if (unavailable !== undefined) {
     io.stderr(
-      `floatd demo: ${unavailable}.\nIt creates three network namespaces, runs two agents and a client in them, and removes them` +
+      `demo: ${unavailable}.\nIt creates three network namespaces, runs two agents and a client in them, and removes them` +
         ' afterwards. Run it as root, e.g.: sudo npm run demo',
     );
     return EXIT.startup;
@@ -167,7 +167,7 @@ class Demo {
     const yaml = (p: number): string => this.config(p).replace('VIP', vip);
     const mdi = masterDownIntervalMs(3, 100, this.cs);
     this.io.stdout(
-      `floatd demo: h1 ${h1.ip} (priority 150) and h2 ${h2.ip} (priority 100) share VIP ${vip}; ` +
+      `demo: h1 ${h1.ip} (priority 150) and h2 ${h2.ip} (priority 100) share VIP ${vip}; ` +
         `client h3 ${client.ip} pings it.\n` +
         `Theory for h2: Master_Down_Interval ${mdi.toFixed(1)} ms, Skew_Time ${skewTimeMs(3, 100, this.cs).toFixed(1)} ms.\n`,
     );

@@ -2,9 +2,9 @@
 // root) namespace on the lab bridge, with a VPC whose instances are the lab hosts (their real
 // addresses and MACs), an Elastic IP and two route tables. For the end-to-end test, the cloud
 // benchmark and the demo.
-import { createEc2Emulator, type Ec2Emulator } from '../cloud/emulator/index.js';
-import { createImdsFake, type ImdsFake } from '../cloud/emulator/imds-fake.js';
-import { imdsInterfacesFor } from '../cloud/emulator/imds-interfaces.js';
+import { createEc2Emulator, type Ec2Emulator } from './ec2-emulator/index.js';
+import { createImdsFake, type ImdsFake } from './ec2-emulator/imds-fake.js';
+import { imdsInterfacesFor } from './ec2-emulator/imds-interfaces.js';
 import type { Lab, LabHost } from './lab.js';
 
 export interface CloudHost {

@@ -2,7 +2,7 @@
 // `new EC2Client({ endpoint })`. Auth, dispatch, fault injection and the request record.
 
 import { createServer } from 'node:http';
-import { monotonicNowMs } from '../timing.js';
+import { monotonicNowMs } from '../../src/cloud/timing.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
