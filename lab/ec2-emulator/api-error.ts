@@ -1,15 +1,16 @@
 // The error an emulated EC2 call answers with: an EC2 error code, its HTTP status and message.
-// Codes and messages follow what EC2 returns (errors-overview in the EC2 API reference).
+// Codes and messages follow what EC2 returns (errors-overview in the EC2 API reference). Test
+// scaffolding: `code` is EC2's, not one of floatd's.
 
-import { CloudError } from '../../src/cloud/errors.js';
-
-export class Ec2ApiError extends CloudError {
+export class Ec2ApiError extends Error {
   constructor(
-    code: string,
+    /** EC2's error code: 'InvalidParameterValue', 'RequestLimitExceeded', ... */
+    readonly code: string,
     message: string,
     readonly httpStatus = 400,
   ) {
-    super(code, message);
+    super(message);
+    this.name = 'Ec2ApiError';
   }
 }
 

@@ -2,7 +2,6 @@
 // versioned history so Describe* calls can read the state as it was `describeLagMs` ago
 // (EC2 is eventually consistent: "Eventual consistency in the Amazon EC2 API").
 
-import { CloudError } from '../../src/cloud/errors.js';
 import { cidrContains, isReservedInSubnet, parseCidr, parseIpv4 } from './ipv4.js';
 import type {
   Ec2Data,
@@ -16,9 +15,12 @@ import type { EmulatorPrng } from './prng.js';
 import { StateHistory } from './state-history.js';
 
 /** A builder was called with something EC2 could never hold (a test or seed-file bug). */
-export class EmulatorSetupError extends CloudError {
+export class EmulatorSetupError extends Error {
+  readonly code = 'EMULATOR_SETUP';
+
   constructor(message: string) {
-    super('EMULATOR_SETUP', message);
+    super(message);
+    this.name = 'EmulatorSetupError';
   }
 }
 

@@ -1,21 +1,16 @@
-// Errors with a stable `code` (undici's style): callers branch on the code, never on the message.
+// The agent's errors share floatd's one base (src/errors.ts): a stable code per class.
 
-export class FloatdError extends Error {
-  readonly code: string;
-
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export { FloatdError } from '../errors.js';
+import { FloatdError } from '../errors.js';
 
 /** A virtual router was configured with values the protocol does not allow. */
 export class VrrpConfigError extends FloatdError {
+  override readonly code = 'FLOATD_ERR_VRRP_CONFIG';
+
   readonly problems: readonly string[];
 
   constructor(problems: readonly string[]) {
-    super('FLOATD_VRRP_CONFIG', `invalid virtual router: ${problems.join('; ')}`);
+    super(`invalid virtual router: ${problems.join('; ')}`);
     this.problems = problems;
   }
 }

@@ -297,7 +297,7 @@ function failure(call: CloudCall, error: unknown): CallOutcome {
       ok: false,
       failure: {
         call: error.call,
-        code: error.code,
+        code: error.reason,
         message: error.message,
         retryable: error.retryable,
       },

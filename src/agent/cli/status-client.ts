@@ -7,6 +7,7 @@ import { loadConfigFile } from '../config/load-config.js';
 import type { AgentStatus } from '../daemon/agent.js';
 import { parseListen } from '../status/status-server.js';
 import { DEFAULT_CONFIG_PATH } from './run-command.js';
+import { FloatdError } from '../errors.js';
 
 async function readable(path: string): Promise<boolean> {
   return access(path, constants.R_OK).then(
@@ -26,6 +27,11 @@ export async function urlFromConfig(path: string | undefined): Promise<string> {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+/** The agent's status endpoint answered, but not with its status. */
+export class StatusRequestError extends FloatdError {
+  override readonly code = 'FLOATD_ERR_STATUS_REQUEST';
+}
+
 /** GET /status; throws on no answer or a status other than 200. */
 export async function fetchStatus(url: string): Promise<AgentStatus> {
   const response = await request(new URL('/status', url), {
@@ -34,7 +40,7 @@ export async function fetchStatus(url: string): Promise<AgentStatus> {
   });
   if (response.statusCode !== 200) {
     await response.body.dump();
-    throw new Error(`HTTP ${response.statusCode}`);
+    throw new StatusRequestError(`HTTP ${response.statusCode}`);
   }
   return (await response.body.json()) as AgentStatus;
 }

@@ -20,11 +20,18 @@ export function formatConfigIssue(issue: ConfigIssue): string {
   return `${where}: ${path}${issue.message}`;
 }
 
+/** The worker that reads the configuration (load-config-isolated.ts) failed unexpectedly. */
+export class ConfigWorkerError extends FloatdError {
+  override readonly code = 'FLOATD_ERR_CONFIG_WORKER';
+}
+
 export class ConfigError extends FloatdError {
+  override readonly code = 'FLOATD_ERR_CONFIG';
+
   readonly issues: ConfigIssue[];
 
   constructor(issues: ConfigIssue[], options?: { cause?: unknown }) {
-    super('FLOATD_CONFIG', issues.map(formatConfigIssue).join('\n'), options);
+    super(issues.map(formatConfigIssue).join('\n'), options);
     this.issues = issues;
   }
 }

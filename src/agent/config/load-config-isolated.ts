@@ -4,7 +4,7 @@
 // is freed when the worker ends. The configuration comes back as structured-clone data (the
 // schema's output is plain objects, arrays, strings, numbers and booleans).
 import { Worker } from 'node:worker_threads';
-import { ConfigError, type ConfigIssue } from './config-error.js';
+import { ConfigError, ConfigWorkerError, type ConfigIssue } from './config-error.js';
 import type { FloatdConfig } from './schema.js';
 
 export type ConfigWorkerReply =
@@ -36,12 +36,14 @@ export async function loadConfigIsolated(path: string): Promise<FloatdConfig> {
       worker.once('message', resolve);
       worker.once('error', reject);
       worker.once('exit', (code) => {
-        reject(new Error(`the configuration worker exited (code ${code}) without an answer`));
+        reject(
+          new ConfigWorkerError(`the configuration worker exited (code ${code}) without an answer`),
+        );
       });
     });
     if (reply.ok) return reply.config;
     if ('issues' in reply) throw new ConfigError(reply.issues);
-    throw new Error(`reading ${path} failed: ${reply.failure}`);
+    throw new ConfigWorkerError(`reading ${path} failed: ${reply.failure}`);
   } finally {
     await worker.terminate();
   }

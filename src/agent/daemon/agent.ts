@@ -47,8 +47,10 @@ export interface AgentDeps {
 
 /** The agent cannot start: the message says what is wrong with the host or the config. */
 export class StartupError extends FloatdError {
+  override readonly code = 'FLOATD_ERR_STARTUP';
+
   constructor(message: string, options?: { cause?: unknown }) {
-    super('FLOATD_STARTUP', message, options);
+    super(message, options);
   }
 }
 

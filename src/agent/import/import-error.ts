@@ -3,7 +3,9 @@
 import { FloatdError } from '../errors.js';
 
 export class KeepalivedImportError extends FloatdError {
+  override readonly code = 'FLOATD_ERR_IMPORT';
+
   constructor(message: string, options?: { cause?: unknown }) {
-    super('FLOATD_IMPORT', message, options);
+    super(message, options);
   }
 }

@@ -4,12 +4,13 @@ import { FloatdError } from '../errors.js';
 
 /** The addon was not built (or not shipped, or built for another Node): nothing needing it runs. */
 export class NativeAddonMissingError extends FloatdError {
+  override readonly code = 'FLOATD_ERR_NATIVE_ADDON_MISSING';
+
   /** Every place looked at, the expected one first. */
   readonly paths: readonly string[];
 
   constructor(paths: readonly string[], why: string, cause?: unknown) {
     super(
-      'FLOATD_ERR_NATIVE_ADDON_MISSING',
       `floatd's native addon: ${why}: ${paths.join(' or ')} ` +
         '(`npm ci` builds it; `npm run install` rebuilds it)',
       { cause },

@@ -3,15 +3,14 @@ import { FloatdError } from '../errors.js';
 
 /** keepalived enable_script_security: a path element of the script is writable by non-root. */
 export class ScriptInsecureError extends FloatdError {
+  override readonly code = 'FLOATD_ERR_TRACK_SCRIPT_INSECURE';
+
   readonly path: string;
   readonly mode: number;
 
   constructor(script: string, path: string, mode: number, why: string) {
     const octal = (mode & 0o7777).toString(8).padStart(4, '0');
-    super(
-      'FLOATD_TRACK_SCRIPT_INSECURE',
-      `refusing to run ${script}: ${path} (mode ${octal}) ${why}`,
-    );
+    super(`refusing to run ${script}: ${path} (mode ${octal}) ${why}`);
     this.path = path;
     this.mode = mode;
   }
@@ -19,14 +18,18 @@ export class ScriptInsecureError extends FloatdError {
 
 /** The configured script `user` does not exist. */
 export class TrackUserError extends FloatdError {
+  override readonly code = 'FLOATD_ERR_TRACK_USER';
+
   constructor(user: string, detail: string) {
-    super('FLOATD_TRACK_USER', `cannot run tracker script as "${user}": ${detail}`);
+    super(`cannot run tracker script as "${user}": ${detail}`);
   }
 }
 
 /** A track entry refers to a tracker that is not configured. */
 export class UnknownTrackerError extends FloatdError {
+  override readonly code = 'FLOATD_ERR_TRACK_UNKNOWN';
+
   constructor(name: string) {
-    super('FLOATD_TRACK_UNKNOWN', `unknown tracker "${name}"`);
+    super(`unknown tracker "${name}"`);
   }
 }

@@ -123,7 +123,7 @@ export async function claimRouteTables(
   const summary = failures.map((f) => `${f.table}: ${(f.error as Error).message}`).join('; ');
   if (lead === undefined) throw first.error;
   throw new CloudApiError(
-    lead.code,
+    lead.reason,
     lead.call,
     `${failures.length} route tables failed: ${summary}`,
     apiErrors.every((e) => e.retryable),

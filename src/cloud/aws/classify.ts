@@ -4,7 +4,7 @@
 import { CloudApiError } from '../errors.js';
 import type { CallOutcome } from '../metrics.js';
 
-/** Stable, provider-neutral codes of CloudApiError; the EC2 code is in `awsCode`. */
+/** Stable, provider-neutral causes of CloudApiError (its `reason`); the EC2 code is in `awsCode`. */
 export type CloudApiCode =
   | 'CLOUD_THROTTLED'
   | 'CLOUD_SERVER_ERROR'
@@ -20,8 +20,11 @@ export type CloudApiCode =
 
 /** A failed EC2 call: CloudApiError plus what EC2 said. */
 export class Ec2CallError extends CloudApiError {
+  override readonly code = 'FLOATD_ERR_EC2_CALL';
+
   constructor(
-    code: CloudApiCode,
+    /** The cause, provider-neutral (CloudApiError.reason). */
+    reason: CloudApiCode,
     call: string,
     message: string,
     retryable: boolean,
@@ -33,7 +36,7 @@ export class Ec2CallError extends CloudApiError {
     readonly requestId: string | undefined,
     options?: { cause?: unknown },
   ) {
-    super(code, call, message, retryable, options);
+    super(reason, call, message, retryable, options);
   }
 }
 

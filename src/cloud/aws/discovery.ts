@@ -3,7 +3,7 @@
 // necessarily the primary one: a VIP moves between the ENIs that carry VRRP.
 import type { Logger } from 'pino';
 import { backoffDelayMs, type BackoffSettings } from '../reconcile/backoff.js';
-import { CloudError, ImdsError } from '../errors.js';
+import { DiscoveryError, ImdsError } from '../errors.js';
 import type { CloudIdentity } from '../provider.js';
 import { realTiming, type CloudTiming } from '../timing.js';
 import type { ImdsReader, ImdsRequestOptions } from './imds-client.js';
@@ -111,8 +111,7 @@ const MAC_PATTERN = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 export function normaliseMac(mac: string): string {
   const normalised = mac.trim().toLowerCase().replaceAll('-', ':');
   if (!MAC_PATTERN.test(normalised)) {
-    throw new CloudError(
-      'DISCOVERY_BAD_MAC',
+    throw new DiscoveryError(
       `'${mac}' is not a MAC address (expected six hex pairs like 0a:1b:2c:3d:4e:5f)`,
     );
   }
@@ -168,9 +167,11 @@ export async function discoverWithRetry(
     } catch (error) {
       if (aborted()) return undefined;
       const retryInMs = Math.round(backoffDelayMs(backoff, attempt - 1, timing.random()));
-      const code = (error as { code?: unknown }).code;
+      // The cause (IMDS_TIMEOUT, ...) where the error names one, else its class's code.
+      const { reason, code } = error as { reason?: unknown; code?: unknown };
+      const cause = typeof reason === 'string' ? reason : code;
       logger.error(
-        { attempt, code: typeof code === 'string' ? code : 'UNEXPECTED', retryInMs },
+        { attempt, code: typeof cause === 'string' ? cause : 'UNEXPECTED', retryInMs },
         `cloud identity discovery failed: ${(error as Error).message}; next retry in ${retryInMs} ms`,
       );
       try {

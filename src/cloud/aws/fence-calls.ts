@@ -1,7 +1,7 @@
 // Fencing records in EC2 tags: DescribeTags for every agent's record of a target, CreateTags
 // for our own (fence-tag.ts has the keys and the value format).
 import { CreateTagsCommand, DescribeTagsCommand } from '@aws-sdk/client-ec2';
-import { CloudError } from '../errors.js';
+import { FenceError } from '../errors.js';
 import type { FenceRecord } from '../provider.js';
 import type { CloudTarget } from '../target.js';
 import { runCall } from './call.js';
@@ -52,7 +52,7 @@ export async function writeFenceRecord(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   if (record.owner !== identity.instanceId) {
-    throw new CloudError(
+    throw new FenceError(
       'FENCE_NOT_OURS',
       `refusing to write a fencing record for ${record.owner}: this host is ${identity.instanceId}`,
     );

@@ -2,7 +2,7 @@
 // `floatd:fence:<target-key>:<instance-id>`, on a resource every contender of the target can
 // read, so a CreateTags never overwrites another agent's record (EC2 has no compare-and-set).
 // The value is compact, versioned text: `v1 term=<n> owner=<instance-id> beat=<n> released=<0|1>`.
-import { CloudError } from '../errors.js';
+import { FenceError } from '../errors.js';
 import type { FenceRecord } from '../provider.js';
 import type { CloudTarget } from '../target.js';
 
@@ -38,7 +38,7 @@ export function fenceResourceId(target: CloudTarget, subnetId: string): string {
     case 'route-table': {
       const first = target.routeTableIds[0];
       if (first === undefined) {
-        throw new CloudError('FENCE_NO_RESOURCE', 'a route-table target lists no route table');
+        throw new FenceError('FENCE_NO_RESOURCE', 'a route-table target lists no route table');
       }
       return first;
     }
@@ -60,7 +60,7 @@ export function encodeFence(record: FenceRecord): string {
   if (!Number.isSafeInteger(record.beat) || record.beat < 0) problems.push('beat');
   if (!OWNER_PATTERN.test(record.owner)) problems.push('owner');
   if (problems.length > 0) {
-    throw new CloudError(
+    throw new FenceError(
       'FENCE_BAD_RECORD',
       `fencing record has an invalid ${problems.join(', ')}: ${JSON.stringify(record)}`,
     );

@@ -3,7 +3,7 @@
 // it, per "Actions, resources, and condition keys for Amazon EC2" (Service Authorization
 // Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
 // Pure: no I/O, the same targets and options give the same document.
-import { CloudError } from '../errors.js';
+import { FloatdError } from '../errors.js';
 import type { CloudTarget } from '../target.js';
 import { awsCallsFor, type AwsCallPlanOptions } from './aws-calls.js';
 import { FENCE_TAG_ROOT, fenceResourceId } from './fence-tag.js';
@@ -42,7 +42,9 @@ export interface ExplainedStatement {
 }
 
 /** An EC2 action floatd calls that this module does not know how to scope: a bug to fix here. */
-export class IamPolicyError extends CloudError {}
+export class IamPolicyError extends FloatdError {
+  override readonly code = 'FLOATD_ERR_IAM_POLICY';
+}
 
 type Family = 'describe' | 'secondaryIp' | 'elasticIp' | 'routeTable' | 'sourceDestCheck' | 'fence';
 
@@ -156,7 +158,6 @@ export function iamPolicyStatements(
       const rule = RULES.get(action);
       if (rule === undefined) {
         throw new IamPolicyError(
-          'IAM_UNKNOWN_ACTION',
           `floatd calls ec2:${action} but iam-policy.ts does not know its resource types; add it`,
         );
       }

@@ -67,7 +67,7 @@ export async function preflight(
     }
   } catch (error) {
     problems.push(describe(error));
-    if (FATAL.has((error as { code?: string }).code ?? '')) return problems;
+    if (FATAL.has((error as { reason?: string }).reason ?? '')) return problems;
   }
 
   const checks: Promise<string[]>[] = [];

@@ -11,6 +11,7 @@ import type {
   ReplaceRouteCommand,
 } from '@aws-sdk/client-ec2';
 import { performance } from 'node:perf_hooks';
+import { FloatdError } from '../errors.js';
 
 /** The parts of the SDK's signed request we keep and send (smithy's HttpRequest). */
 interface SignedRequest {
@@ -36,7 +37,9 @@ export type ClaimCommand =
 /** SigV4 requests are refused once older than 5 minutes (AWS); stay well inside that. */
 export const PREPARED_MAX_AGE_MS = 4 * 60_000;
 
-class Captured extends Error {
+class Captured extends FloatdError {
+  override readonly code = 'FLOATD_ERR_CAPTURED';
+
   constructor(readonly request: SignedRequest) {
     super('captured, not sent');
   }

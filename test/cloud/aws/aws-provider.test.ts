@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCallsFor } from '../../../src/cloud/aws/aws-provider.js';
 import type { AwsCallPlan } from '../../../src/cloud/aws/aws-calls.js';
 import { fenceTagKey } from '../../../src/cloud/aws/fence-tag.js';
-import { CloudError } from '../../../src/cloud/errors.js';
+import { FenceError } from '../../../src/cloud/errors.js';
 import { actionsSeen, createFixture, ROUTED_CIDR, VIP, type Fixture } from './fixture.js';
 
 let f: Fixture;
@@ -207,7 +207,7 @@ describe('fencing records', () => {
 
   it('refuses to write a record for another instance', async () => {
     const record = { term: 1, owner: f.b.instanceId, beat: 0, released: false };
-    await expect(f.a.provider.writeFence(f.secondaryIp, record)).rejects.toBeInstanceOf(CloudError);
+    await expect(f.a.provider.writeFence(f.secondaryIp, record)).rejects.toBeInstanceOf(FenceError);
   });
 
   checksPlan(() => f.secondaryIp);

@@ -49,7 +49,7 @@ describe('retryable failures', () => {
     const events: CallEvent[] = [];
     const error = await failure(providerWith(undefined, events).observe(f.eipFor(f.a)));
     expect(error).toMatchObject({
-      code: 'CLOUD_THROTTLED',
+      reason: 'CLOUD_THROTTLED',
       call: 'DescribeAddresses',
       retryable: true,
       awsCode: 'RequestLimitExceeded',
@@ -66,7 +66,7 @@ describe('retryable failures', () => {
     f.emulator.setFaults({ serverErrorRate: 1, only: ['AssignPrivateIpAddresses'] });
     for (let i = 0; i < 4; i++) {
       const error = await failure(providerWith().claim(f.secondaryIp));
-      expect(error.code).toBe('CLOUD_SERVER_ERROR');
+      expect(error.reason).toBe('CLOUD_SERVER_ERROR');
       expect(error.retryable).toBe(true);
       expect(['InternalError', 'Unavailable']).toContain(error.awsCode);
       expect(error.httpStatus).toBeGreaterThanOrEqual(500);
@@ -79,7 +79,7 @@ describe('retryable failures', () => {
     const started = performance.now();
     const error = await failure(providerWith(undefined, events).observe(f.route));
     const tookMs = performance.now() - started;
-    expect(error).toMatchObject({ code: 'CLOUD_TIMEOUT', retryable: true });
+    expect(error).toMatchObject({ reason: 'CLOUD_TIMEOUT', retryable: true });
     expect(error.message).toContain('DescribeRouteTables');
     expect(tookMs).toBeGreaterThanOrEqual(290);
     expect(tookMs).toBeLessThan(3_000);
@@ -93,7 +93,7 @@ describe('retryable failures', () => {
     setTimeout(() => controller.abort(new Error('role changed')), 20);
     const started = performance.now();
     const error = await failure(providerWith().observe(f.route, { signal: controller.signal }));
-    expect(error.code).toBe('CLOUD_ABORTED');
+    expect(error.reason).toBe('CLOUD_ABORTED');
     expect(performance.now() - started).toBeLessThan(280);
   });
 
@@ -111,7 +111,7 @@ describe('retryable failures', () => {
     try {
       const error = await failure(providerWith(client).observe(f.secondaryIp));
       expect(error).toMatchObject({
-        code: 'CLOUD_NETWORK',
+        reason: 'CLOUD_NETWORK',
         retryable: true,
         awsCode: 'ECONNREFUSED',
       });
@@ -129,7 +129,7 @@ describe('permanent failures say what to fix', () => {
       providerWith(f.client({ accessKeyId: badKey })).claim(f.secondaryIp),
     );
     expect(error).toMatchObject({
-      code: 'CLOUD_AUTH',
+      reason: 'CLOUD_AUTH',
       call: 'AssignPrivateIpAddresses',
       retryable: false,
       awsCode: 'AuthFailure',
@@ -148,7 +148,7 @@ describe('permanent failures say what to fix', () => {
     };
     const error = await failure(providerWith().observe(target));
     expect(error).toMatchObject({
-      code: 'CLOUD_NOT_FOUND',
+      reason: 'CLOUD_NOT_FOUND',
       call: 'DescribeAddresses',
       retryable: false,
       awsCode: 'InvalidAllocationID.NotFound',
@@ -165,7 +165,7 @@ describe('permanent failures say what to fix', () => {
     };
     const error = await failure(f.b.provider.claim(target));
     expect(error).toMatchObject({
-      code: 'CLOUD_NOT_FOUND',
+      reason: 'CLOUD_NOT_FOUND',
       call: 'ReplaceRoute',
       retryable: false,
     });
@@ -182,7 +182,7 @@ describe('permanent failures say what to fix', () => {
       privateIp: '10.0.1.11',
     };
     const error = await failure(providerWith().observe(target));
-    expect(error).toMatchObject({ code: 'CLOUD_INVALID_REQUEST', retryable: false });
+    expect(error).toMatchObject({ reason: 'CLOUD_INVALID_REQUEST', retryable: false });
   });
 });
 
@@ -196,12 +196,12 @@ describe('classifyEc2Error (no emulator)', () => {
 
   it('UnauthorizedOperation points at the IAM policy for that action', () => {
     const e = classifyEc2Error('ReplaceRoute', service('UnauthorizedOperation', 403));
-    expect(e).toMatchObject({ code: 'CLOUD_FORBIDDEN', retryable: false, requestId: 'req-1' });
+    expect(e).toMatchObject({ reason: 'CLOUD_FORBIDDEN', retryable: false, requestId: 'req-1' });
     expect(e.message).toContain('ec2:ReplaceRoute');
   });
 
   it('Throttling and any 5xx are retryable; unknown 4xx are not', () => {
-    expect(classifyEc2Error('X', service('Throttling', 400)).code).toBe('CLOUD_THROTTLED');
+    expect(classifyEc2Error('X', service('Throttling', 400)).reason).toBe('CLOUD_THROTTLED');
     expect(classifyEc2Error('X', service('Weird', 502, 'server')).retryable).toBe(true);
     expect(classifyEc2Error('X', service('Weird', 400)).retryable).toBe(false);
   });
@@ -214,7 +214,7 @@ describe('classifyEc2Error (no emulator)', () => {
       }),
     );
     expect(e).toMatchObject({
-      code: 'CLOUD_CREDENTIALS',
+      reason: 'CLOUD_CREDENTIALS',
       retryable: true,
       outcome: 'client-error',
     });
@@ -226,7 +226,10 @@ describe('classifyEc2Error (no emulator)', () => {
       name: 'TimeoutError',
       code: 'ECONNRESET',
     });
-    expect(classifyEc2Error('X', reset)).toMatchObject({ code: 'CLOUD_NETWORK', retryable: true });
+    expect(classifyEc2Error('X', reset)).toMatchObject({
+      reason: 'CLOUD_NETWORK',
+      retryable: true,
+    });
   });
 
   it('redacts anything shaped like an access key id', () => {

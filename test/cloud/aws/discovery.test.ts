@@ -94,7 +94,7 @@ describe('discoverIdentity', () => {
     const error = await discoverIdentity(imds(), { interfaceMac: '02:00:00:00:00:99' }).catch(
       (e: unknown) => e,
     );
-    expect(error).toMatchObject({ code: 'IMDS_UNKNOWN_MAC' });
+    expect(error).toMatchObject({ reason: 'IMDS_UNKNOWN_MAC' });
     expect((error as Error).message).toContain('02:00:00:00:00:99');
   });
 

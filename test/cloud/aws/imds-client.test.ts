@@ -96,7 +96,7 @@ describe('ImdsClient', () => {
     const { client } = clientWithClock();
     expect(await client.getOptional('/latest/meta-data/nope')).toBeUndefined();
     await expect(client.get('/latest/meta-data/nope')).rejects.toMatchObject({
-      code: 'IMDS_NOT_FOUND',
+      reason: 'IMDS_NOT_FOUND',
     });
   });
 
@@ -106,7 +106,7 @@ describe('ImdsClient', () => {
     try {
       const error = await client.get('/latest/meta-data/instance-id').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ImdsError);
-      expect(error).toMatchObject({ code: 'IMDS_UNREACHABLE' });
+      expect(error).toMatchObject({ reason: 'IMDS_UNREACHABLE' });
       expect((error as Error).message).toContain('PUT /latest/api/token');
       expect((error as Error).message).toContain(fake.endpoint);
       expect(await probeInstanceMetadata(pino({ level: 'silent' }), fake.endpoint, 200)).toBe(
@@ -127,7 +127,7 @@ describe('ImdsClient', () => {
     try {
       const client = new ImdsClient({ endpoint: `http://127.0.0.1:${port}`, timeoutMs: 150 });
       const started = performance.now();
-      await expect(client.token()).rejects.toMatchObject({ code: 'IMDS_TIMEOUT' });
+      await expect(client.token()).rejects.toMatchObject({ reason: 'IMDS_TIMEOUT' });
       expect(performance.now() - started).toBeLessThan(2_000);
     } finally {
       for (const s of sockets) s.destroy();

@@ -257,9 +257,11 @@ describe('raw-socket VRRP transport', () => {
     });
     expect(iface?.index).toBeGreaterThan(1);
     await expect(readInterface('floatd-none0')).rejects.toMatchObject({
-      code: 'FLOATD_NO_INTERFACE',
+      code: 'FLOATD_ERR_NO_INTERFACE',
     });
-    await expect(readInterface('bad/name')).rejects.toMatchObject({ code: 'FLOATD_NO_INTERFACE' });
+    await expect(readInterface('bad/name')).rejects.toMatchObject({
+      code: 'FLOATD_ERR_NO_INTERFACE',
+    });
   });
 
   it('sends v2 and v3 over IPv4, multicast and unicast, exactly as keepalived', async (ctx) => {
@@ -283,8 +285,8 @@ describe('raw-socket VRRP transport', () => {
     // Loop is off: our own multicast never comes back to us.
     expect(counters?.rejected?.['own-packet']).toBe(0);
     expect(sender.filter((e) => e.event === 'error').map((e) => e.code)).toEqual([
-      'FLOATD_VRRP_SEND',
-      'FLOATD_VRRP_SEND',
+      'FLOATD_ERR_VRRP_SEND',
+      'FLOATD_ERR_VRRP_SEND',
     ]);
     // After close(), send fails cleanly (raw-socket would otherwise open a new fd).
     expect(sender.find((e) => e.event === 'counters-after-close')).toMatchObject({

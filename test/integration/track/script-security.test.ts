@@ -51,7 +51,7 @@ describe('script security', () => {
     await chown(config.script, 0, NOGROUP);
     await chmod(config.script, 0o775);
     const error = await insecurity(config.script);
-    expect(error.code).toBe('FLOATD_TRACK_SCRIPT_INSECURE');
+    expect(error.code).toBe('FLOATD_ERR_TRACK_SCRIPT_INSECURE');
     expect(error.path).toBe(config.script);
     expect(error.message).toContain(`${config.script} (mode 0775) is group-writable`);
     const outcome = await runScriptCheck(config);

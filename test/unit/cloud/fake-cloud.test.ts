@@ -40,7 +40,7 @@ describe('FakeCloud', () => {
     const b = cloud.host('b');
     const first = a.claim(VIP).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(1);
-    expect(await first).toMatchObject({ code: 'RequestLimitExceeded', retryable: true });
+    expect(await first).toMatchObject({ reason: 'RequestLimitExceeded', retryable: true });
     expect(await first).toBeInstanceOf(CloudApiError);
     const second = Promise.all([a.claim(VIP), b.claim(VIP)]);
     await vi.advanceTimersByTimeAsync(1);

@@ -302,7 +302,7 @@ describe('an action iam-policy.ts cannot scope', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(mod.IamPolicyError);
-    expect((caught as { code?: string }).code).toBe('IAM_UNKNOWN_ACTION');
+    expect((caught as { code?: string }).code).toBe('FLOATD_ERR_IAM_POLICY');
     expect((caught as Error).message).toMatch(/ec2:RunInstances/);
   });
 });

@@ -40,7 +40,7 @@ describe('configuration read in a worker', () => {
     const inWorker = await failure(() => loadConfigIsolated(path));
     const inProcess = await failure(() => loadConfigFile(path));
     expect(inWorker).toBeInstanceOf(ConfigError);
-    expect((inWorker as ConfigError).code).toBe('FLOATD_CONFIG');
+    expect((inWorker as ConfigError).code).toBe('FLOATD_ERR_CONFIG');
     expect((inWorker as ConfigError).issues).toEqual((inProcess as ConfigError).issues);
     expect((inWorker as ConfigError).message).toContain(`${path}:3:`);
   });

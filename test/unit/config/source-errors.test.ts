@@ -131,7 +131,7 @@ describe('several errors at once', () => {
     ].join('\n');
     const err = configError(text);
     expect(err).toBeInstanceOf(FloatdError);
-    expect(err.code).toBe('FLOATD_CONFIG');
+    expect(err.code).toBe('FLOATD_ERR_CONFIG');
     expect(err.message.split('\n')).toEqual([
       'floatd.yaml:2:10: log.level: expected one of trace, debug, info, warn, error, got "loud"',
       "floatd.yaml:8:5: instances[0].prioirty: unknown key 'prioirty' (did you mean 'priority'?)",

@@ -150,7 +150,7 @@ describe('VirtualRouter constructor: invalid config -> VrrpConfigError', () => {
     expect(() => new VirtualRouter(makeConfig(overrides))).toThrow(VrrpConfigError);
     const err = configError(overrides);
     expect(err).toBeInstanceOf(FloatdError);
-    expect(err.code).toBe('FLOATD_VRRP_CONFIG');
+    expect(err.code).toBe('FLOATD_ERR_VRRP_CONFIG');
     expect(err.problems).toHaveLength(1);
     expect(startsWithKey(err.problems[0], key)).toBe(true);
     expect(err.problems[0]).toBe(problem);

@@ -162,7 +162,7 @@ describe('vrrp_instance', () => {
 describe('importKeepalived', () => {
   it('rejects an unreadable main file with FLOATD_IMPORT', async () => {
     await expect(importKeepalived('/nonexistent/keepalived.conf')).rejects.toMatchObject({
-      code: 'FLOATD_IMPORT',
+      code: 'FLOATD_ERR_IMPORT',
       name: 'KeepalivedImportError',
     });
   });

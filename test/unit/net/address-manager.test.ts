@@ -79,7 +79,7 @@ describe('AddressManager command lines', () => {
     const error = await manager.add({ ...V4, device: 'eth9' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetCommandError);
     expect(error).toMatchObject({
-      code: 'FLOATD_NET_COMMAND',
+      code: 'FLOATD_ERR_NET_COMMAND',
       command: 'ip addr add 10.0.0.100/24 dev eth9 label eth0:vip',
       stderr: 'Cannot find device "eth9"',
     });
@@ -126,7 +126,7 @@ describe('AddressManager.present and removeLeftovers', () => {
 
   it('rejects output that is not JSON', async () => {
     const manager = new AddressManager({ logger, run: fakeRunner(() => 'garbage').run });
-    await expect(manager.present(V4)).rejects.toMatchObject({ code: 'FLOATD_NET_OUTPUT' });
+    await expect(manager.present(V4)).rejects.toMatchObject({ code: 'FLOATD_ERR_NET_OUTPUT' });
   });
 });
 

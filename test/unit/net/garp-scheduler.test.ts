@@ -222,7 +222,7 @@ describe('GarpScheduler', () => {
       expect(() => scheduler.becameMaster('vi1', [A], settings)).toThrow(AnnounceSettingsError);
     }
     expect(() => scheduler.becameMaster('vi1', [A], bad[0] as GarpSettings)).toThrow(
-      expect.objectContaining({ code: 'FLOATD_NET_ANNOUNCE_SETTINGS' }),
+      expect.objectContaining({ code: 'FLOATD_ERR_NET_ANNOUNCE_SETTINGS' }),
     );
   });
 });

@@ -33,7 +33,7 @@ describe('encodeUnsolicitedNa', () => {
 
   it('rejects a multicast target, a non-IPv6 target and a bad MAC', () => {
     expect(() => encodeUnsolicitedNa('ff02::1', 'aa:bb:cc:dd:ee:ff', { router: false })).toThrow(
-      expect.objectContaining({ code: 'FLOATD_NET_NA' }),
+      expect.objectContaining({ code: 'FLOATD_ERR_NET_NA' }),
     );
     expect(() => encodeUnsolicitedNa('10.0.0.1', 'aa:bb:cc:dd:ee:ff', { router: false })).toThrow(
       /not an IPv6 address/,

@@ -22,7 +22,7 @@ describe('parseScriptCommand', () => {
       expect(() => parseScriptCommand(bad)).toThrow(NotifyScriptSyntaxError);
     }
     expect(() => parseScriptCommand("/bin/x 'a")).toThrow(
-      expect.objectContaining({ code: 'FLOATD_NOTIFY_SCRIPT_SYNTAX' }),
+      expect.objectContaining({ code: 'FLOATD_ERR_NOTIFY_SCRIPT_SYNTAX' }),
     );
   });
 });
