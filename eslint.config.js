@@ -99,7 +99,22 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noScaffolding] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [noScaffolding] }],
+      // One injected clock (src/agent/clock.ts: nowMs monotonic, epochMs wall-clock; the cloud's
+      // src/cloud/timing.ts): nothing else reads the time.
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Use the injected clock (epochMs, nowMs).' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'new Date() reads the clock: use new Date(clock.epochMs()).',
+        },
+      ],
+    },
   },
   {
     files: ['src/cloud/**/*.ts'],

@@ -14,8 +14,13 @@ export interface TimerOptions {
 }
 
 export interface Clock {
-  /** Monotonic milliseconds; only differences matter. */
+  /** Monotonic milliseconds; only differences matter. Deadlines and durations use it. */
   nowMs(): number;
+  /**
+   * Wall-clock milliseconds since the Unix epoch, for what is compared outside this process:
+   * times shown to people (status, logs) and cloud fence terms. Never for a deadline.
+   */
+  epochMs(): number;
   /** Call `fire` once at or after the absolute time `atMs`. */
   setTimer(atMs: number, fire: () => void, options?: TimerOptions): TimerHandle;
 }
@@ -113,6 +118,9 @@ class DeadlineTimer implements TimerHandle {
  */
 export const systemClock: Clock = {
   nowMs: () => performance.now(),
+  // The epoch as of process start plus the monotonic clock: steady (NTP does not step it), and
+  // the same reading the cloud side takes (src/cloud/timing.ts epochNowMs).
+  epochMs: () => performance.timeOrigin + performance.now(),
   setTimer(atMs, fire) {
     const handle = setTimeout(fire, Math.max(0, atMs - performance.now()));
     return { cancel: () => clearTimeout(handle) };
@@ -126,5 +134,6 @@ export const systemClock: Clock = {
  */
 export const deadlineClock: Clock = {
   nowMs: () => performance.now(),
+  epochMs: () => performance.timeOrigin + performance.now(),
   setTimer: (atMs, fire, options) => new DeadlineTimer(atMs, fire, options?.precise === true),
 };

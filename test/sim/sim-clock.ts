@@ -18,6 +18,9 @@ class Scheduled implements TimerHandle {
   }
 }
 
+/** 2025-06-15T12:00:00Z: where simulated wall-clock time starts (status timestamps). */
+export const SIM_EPOCH_MS = 1_750_000_000_000;
+
 export class SimClock implements Clock {
   private now = 0;
   private seq = 0;
@@ -26,6 +29,11 @@ export class SimClock implements Clock {
 
   nowMs(): number {
     return this.now;
+  }
+
+  /** Simulated time starts at SIM_EPOCH_MS on the wall clock. */
+  epochMs(): number {
+    return SIM_EPOCH_MS + this.now;
   }
 
   setTimer(atMs: number, fire: () => void): TimerHandle {

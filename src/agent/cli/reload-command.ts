@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { ReloadRecord } from '../daemon/agent.js';
 import { ConfigError } from '../config/load-config.js';
+import { systemClock } from '../clock.js';
 import { EXIT } from './exit-codes.js';
 import { DEFAULT_CONFIG_PATH } from './run-command.js';
 import { fetchStatus, urlFromConfig } from './status-client.js';
@@ -100,8 +101,8 @@ export async function runReload(argv: string[], io: Io): Promise<number> {
     io.stderr(`floatd reload: no answer from ${url}/status: ${(error as Error).message}`);
     return EXIT.startup;
   }
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const deadline = systemClock.nowMs() + timeoutMs;
+  while (systemClock.nowMs() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const record = await fetchStatus(url).then(
       (s) => s.reload,

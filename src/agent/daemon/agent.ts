@@ -166,7 +166,7 @@ export class Agent {
     const trackers = this.tracking.samples();
     return {
       pid: process.pid,
-      time: new Date().toISOString(),
+      time: new Date(this.deps.clock.epochMs()).toISOString(),
       nowMs: this.deps.clock.nowMs(),
       instances: this.runtimes.map((r) => r.status()),
       sockets: this.socketStatus(),
@@ -206,7 +206,7 @@ export class Agent {
       }
       this.lastReload = {
         seq: (this.lastReload?.seq ?? 0) + 1,
-        at: new Date().toISOString(),
+        at: new Date(this.deps.clock.epochMs()).toISOString(),
         ok: plan.ok,
         ...(plan.ok
           ? {

@@ -82,7 +82,7 @@ export class InstanceDrops {
 
   unicastStatus(peers: readonly string[], acceptUnknownPeers: boolean): UnicastStatus {
     const nowMs = this.deps.clock.nowMs();
-    const wallNowMs = Date.now();
+    const wallNowMs = this.deps.clock.epochMs();
     const notAPeer = this.notAPeer.list().map(({ src, count, lastAtMs }) => ({
       src,
       count,

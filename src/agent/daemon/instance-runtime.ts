@@ -2,7 +2,6 @@
 // core's actions on the adapters (socket, addresses, announcements) in the order given.
 import type { Logger } from 'pino';
 import type { Reconciler } from '../../cloud/reconciler.js';
-import { epochNowMs } from '../../cloud/timing.js';
 
 export type { InstanceStatus, TransportMode } from '../status/instance-status.js';
 import type { Clock, TimerHandle } from '../clock.js';
@@ -378,7 +377,7 @@ export class InstanceRuntime {
     }
     this.lowerHeardAtMs = undefined;
     // When it last spoke, on the epoch clock the cloud terms use.
-    this.deps.reconciler?.peerYielded(epochNowMs() - (nowMs - heardAtMs));
+    this.deps.reconciler?.peerYielded(this.deps.clock.epochMs() - (nowMs - heardAtMs));
   }
 
   status(): InstanceStatus {
@@ -398,7 +397,7 @@ export class InstanceRuntime {
           : {
               ...snap.lastTransition,
               at: new Date(
-                Date.now() - (this.deps.clock.nowMs() - snap.lastTransition.atMs),
+                this.deps.clock.epochMs() - (this.deps.clock.nowMs() - snap.lastTransition.atMs),
               ).toISOString(),
             },
       counters: {
@@ -546,7 +545,7 @@ export class InstanceRuntime {
       case 'cloud-claim':
         // The MASTER decision, right after the first advert: the cloud calls go out now, in
         // parallel with the address changes, never delaying VRRP.
-        this.deps.reconciler?.becomeMaster(epochNowMs());
+        this.deps.reconciler?.becomeMaster(this.deps.clock.epochMs());
         return;
       case 'cloud-release':
         void this.deps.reconciler?.becomeBackup();

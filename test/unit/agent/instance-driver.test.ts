@@ -10,6 +10,7 @@ function manualClock(startMs: number): Clock & { nowMsValue: number } {
   const clock = {
     nowMsValue: startMs,
     nowMs: () => clock.nowMsValue,
+    epochMs: () => clock.nowMsValue,
     setTimer: () => ({ cancel: () => undefined }),
   };
   return clock;

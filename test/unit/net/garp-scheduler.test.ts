@@ -104,6 +104,7 @@ describe('GarpScheduler', () => {
     // A clock whose timers fire 30 ms late: the period is counted from the scheduled times.
     const lateClock = {
       nowMs: () => performance.now(),
+      epochMs: () => performance.timeOrigin + performance.now(),
       setTimer(atMs: number, fire: () => void) {
         const h = setTimeout(fire, Math.max(0, atMs - performance.now()) + 30);
         return { cancel: () => clearTimeout(h) };

@@ -77,6 +77,9 @@ class ManualClock implements Clock {
   nowMs(): number {
     return this.now;
   }
+  epochMs(): number {
+    return 1_750_000_000_000 + this.now;
+  }
   setTimer(): { cancel(): void } {
     throw new Error('the sender sets no timers');
   }

@@ -8,6 +8,9 @@ export class FakeClock implements Clock {
   nowMs(): number {
     return this.now;
   }
+  epochMs(): number {
+    return 1_750_000_000_000 + this.now;
+  }
 
   setTimer(atMs: number, fire: () => void): TimerHandle {
     const timer = { atMs, fire, cancelled: false };

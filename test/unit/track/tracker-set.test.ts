@@ -57,7 +57,7 @@ describe('TrackerSet', () => {
       trackers: [trackers[0]!],
       logger: pino({ level: 'silent' }),
       runCheck: async () => ({ ok: false }),
-      clock: { nowMs: () => 0, setTimer: () => ({ cancel: () => undefined }) },
+      clock: { nowMs: () => 0, epochMs: () => 0, setTimer: () => ({ cancel: () => undefined }) },
     });
     const a = new TrackerSet([{ tracker: 'chk' }, { interface: 'eth1', weight: -5 }], trackers);
     const b = new TrackerSet([{ tracker: 'chk', weight: 0 }], trackers);
