@@ -76,7 +76,7 @@ describe('the release on a clean Debian host', () => {
     expect(listing.length).toBeGreaterThan(5);
     expect(listing.some((f) => f.endsWith('/bin/floatd'))).toBe(true);
     expect(listing.filter((f) => /lab|demo|emulator|prober/i.test(f))).toEqual([]);
-    const code = listing.filter((f) => f.includes('/lib/app/') && f.endsWith('.js'));
+    const code = listing.filter((f) => f.includes('/app/') && f.endsWith('.js'));
     expect(code.length).toBeGreaterThan(0);
     for (const file of code) {
       const text = execFileSync('tar', ['-xzOf', release.tarball, file], {

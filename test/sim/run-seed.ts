@@ -56,6 +56,7 @@ const ADVERSARY_RUN_STREAM = 3;
 const CLOUD_PLAN_STREAM = 11;
 const CLOUD_RUN_STREAM = 12;
 const CLOUD_CHECK_EVERY_MS = 20;
+const SETTLED_SAMPLE_MS = 20;
 
 type EventKind =
   | 'crash-master'
@@ -270,8 +271,17 @@ export function runSeed(options: SeedOptions): SeedResult {
       violate(id, message);
     }
   }
+  // Past VRRP's own window (the cloud's bound keeps the window open longer), the settled checks
+  // run every SETTLED_SAMPLE_MS of simulated time, not at every advert: a wrong state there
+  // persists (a flap is caught as it happens by c and g), and every step costs them all.
+  let vrrpWindowEndMs = Infinity;
+  let nextSettledCheckMs = -Infinity;
   const checkSettled = (): void => {
     if (clock.nowMs() < settleAtMs) return;
+    if (clock.nowMs() > vrrpWindowEndMs) {
+      if (clock.nowMs() < nextSettledCheckMs) return;
+      nextSettledCheckMs = clock.nowMs() + SETTLED_SAMPLE_MS;
+    }
     for (const v of plan.vrids) {
       for (const component of liveComponents(hosts, network, v)) {
         counted('a-one-master');
@@ -340,6 +350,8 @@ export function runSeed(options: SeedOptions): SeedResult {
     settleAtMs = startMs + settleMs;
     log(`-- quiet; settled from ${settleAtMs.toFixed(3)} ms`);
     let endMs = settleAtMs + 3 * maxIntervalMs;
+    vrrpWindowEndMs = endMs;
+    nextSettledCheckMs = -Infinity;
     if (cloud !== undefined && cloudChecks !== undefined) {
       // The API heals too, and agents cut off from it return.
       cloud.conditions = QUIET_API;
@@ -361,6 +373,7 @@ export function runSeed(options: SeedOptions): SeedResult {
     }
     settleAtMs = Infinity;
     cloudSettledAtMs = Infinity;
+    vrrpWindowEndMs = Infinity;
   };
 
   if (plan.adversary !== undefined) {

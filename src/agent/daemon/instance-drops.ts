@@ -9,7 +9,8 @@ import { RecentSources } from './recent-sources.js';
 import { logLimited, WarnLimiter, type WarnLimits } from './warn-limiter.js';
 import type { UnicastStatus } from '../status/instance-status.js';
 
-export type InstanceDropReason = AdvertDropReason | 'not-a-peer';
+/** The core's drop reasons (not-a-peer among them, since the core applies the peer policy). */
+export type InstanceDropReason = AdvertDropReason;
 
 /**
  * Drops that are the protocol at work, not a fault: a preempting backup discards a lower

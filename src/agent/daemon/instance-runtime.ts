@@ -19,7 +19,12 @@ import { InstanceDriver } from '../instance-driver.js';
 import type { ReceivedAdvert } from '../vrrp/codec/types.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
 import { VirtualRouter } from '../vrrp/router.js';
-import type { TrackingStatus, VrrpAction, VrrpState } from '../vrrp/types.js';
+import type {
+  TrackingStatus,
+  VirtualRouterSnapshot,
+  VrrpAction,
+  VrrpState,
+} from '../vrrp/types.js';
 import { InstanceDrops, type InstanceDropReason } from './instance-drops.js';
 import type { InstanceStatus, TransportMode } from '../status/instance-status.js';
 import type { AddressPort, AdvertSocket, AnnouncePort, Vip } from './ports.js';
@@ -63,7 +68,6 @@ export class InstanceRuntime {
   /** The deps' notifier; a reload that adds the first notify hook brings one. */
   private notifier: NotifyRunner | undefined;
   private vipByAddress: Map<string, Vip>;
-  private readonly peers: ReadonlySet<string>;
   /** This instance's address work in order: its GARP follows its add. */
   private ops: Promise<void> = Promise.resolve();
   /** Dropped adverts: counted, warned about within bounds, non-peers listed. */
@@ -71,6 +75,8 @@ export class InstanceRuntime {
   /** Bumped when the VIPs go: an announcement still queued behind their add is void then. */
   private vipsGeneration = 0;
   private lastMulticastHeardMs: number | undefined;
+  /** The core dropped the advert being received as not from a unicast peer. */
+  private notAPeer = false;
   /** The last lower-priority advert heard as MASTER, and the check for its silence. */
   private lowerHeardAtMs: number | undefined;
   private yieldTimer: TimerHandle | undefined;
@@ -94,7 +100,6 @@ export class InstanceRuntime {
     this.notifier = deps.notifier;
     this.mode = deps.mode;
     this.vipByAddress = new Map(config.vips.map((v) => [v.address, v]));
-    this.peers = new Set(config.unicast.peers);
     this.drops = new InstanceDrops({
       name: config.name,
       logger: deps.logger,
@@ -107,7 +112,10 @@ export class InstanceRuntime {
       dropped: this.drops.byReason,
       addressErrors: 0,
     };
-    const router = new VirtualRouter(toRouterConfig(config, deps.primaryAddress));
+    const router = new VirtualRouter({
+      ...toRouterConfig(config, deps.primaryAddress),
+      unicastPeers: this.peerPolicy(),
+    });
     this.driver = new InstanceDriver(
       router,
       deps.clock,
@@ -145,8 +153,16 @@ export class InstanceRuntime {
     if (mode === this.mode) return;
     this.deps.logger.warn({ from: this.mode, to: mode, why }, 'transport mode switched');
     this.mode = mode;
+    // The core applies the peer policy of the new mode (accept-advert.ts: not-a-peer).
+    this.driver.feed({ type: 'peers', peers: this.peerPolicy() });
     // The shutdown advert goes to the new destinations from now on.
     this.armRelease();
+  }
+
+  /** Unicast without acceptUnknownPeers: only the configured peers' adverts count. */
+  private peerPolicy(): readonly string[] | undefined {
+    const { unicast } = this.deps.config;
+    return this.mode === 'unicast' && !unicast.acceptUnknownPeers ? unicast.peers : undefined;
   }
 
   /**
@@ -292,24 +308,20 @@ export class InstanceRuntime {
     if (this.ownFault !== before) this.ownFaultListeners.forEach((l) => l(this.ownFault));
   }
 
-  /** An advert for our VRID from the socket: apply the unicast peer policy, then the core. */
+  /** An advert for our VRID from the socket, for the core (which applies the peer policy too). */
   receive(received: ReceivedAdvert, receivedAgoMs = 0): void {
-    const { config } = this.deps;
-    if (
-      this.mode === 'unicast' &&
-      !config.unicast.acceptUnknownPeers &&
-      !this.peers.has(received.src)
-    ) {
-      this.drops.dropNotAPeer(received.src, config.unicast.peers);
-      return;
-    }
+    this.notAPeer = false;
+    // The state the advert found (yield detection judges it), read only when a cloud cares.
+    const before = this.deps.reconciler === undefined ? undefined : this.driver.router.snapshot();
+    this.driver.feed({ type: 'advert', src: received.src, advert: received.advert }, receivedAgoMs);
+    // A non-peer's advert is no advert of this group: not counted, not heard.
+    if (this.notAPeer) return;
     this.counters.advertsReceived++;
     this.deps.metrics?.advertsReceived.inc({ instance: this.name });
-    this.noticeYield(received);
+    this.noticeYield(received, before);
     if (received.dst === VRRP_MULTICAST_V4 || received.dst === VRRP_MULTICAST_V6) {
       this.lastMulticastHeardMs = this.deps.clock.nowMs();
     }
-    this.driver.feed({ type: 'advert', src: received.src, advert: received.advert }, receivedAgoMs);
   }
 
   /** Graceful stop: priority 0 if MASTER (§6.4.3), VIPs removed; resolves when done. Once. */
@@ -346,9 +358,8 @@ export class InstanceRuntime {
    * silence keeps a one-way partition (we hear it, it does not hear us: still MASTER) from
    * counting as settled.
    */
-  private noticeYield(received: ReceivedAdvert): void {
-    if (this.deps.reconciler === undefined) return;
-    const snap = this.driver.router.snapshot();
+  private noticeYield(received: ReceivedAdvert, snap: VirtualRouterSnapshot | undefined): void {
+    if (this.deps.reconciler === undefined || snap === undefined) return;
     if (snap.state !== 'master' || received.advert.priority >= snap.effectivePriority) return;
     this.lowerHeardAtMs = this.deps.clock.nowMs();
     this.yieldTimer ??= this.deps.clock.setTimer(this.lowerHeardAtMs + this.quietMs(), () =>
@@ -555,6 +566,11 @@ export class InstanceRuntime {
         this.syncReadyListeners.forEach((l) => l());
         return;
       case 'advert-dropped':
+        if (action.reason === 'not-a-peer') {
+          this.notAPeer = true;
+          this.drops.dropNotAPeer(action.src, this.deps.config.unicast.peers);
+          return;
+        }
         this.drops.drop(action.reason, action.src);
         return;
       case 'advert-anomaly':

@@ -48,6 +48,8 @@ function rejectAdvert(
     return 'version-mismatch';
   }
   if (src === config.primaryAddress) return 'own-advert';
+  // Unicast: a source that is no peer speaks for nobody in this group, whatever it says.
+  if (config.unicastPeers !== undefined && !config.unicastPeers.includes(src)) return 'not-a-peer';
   // §7.1: "the local router is not the IPvX address owner (Priority = 255)".
   if (config.priority === OWNER_PRIORITY) return 'local-owner';
   if (advert.version === 2) {

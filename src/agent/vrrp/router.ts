@@ -143,6 +143,10 @@ export class VirtualRouter {
       case 'vips':
         this.handleVips(input.nowMs, input.vips, out);
         break;
+      case 'peers':
+        this.config = { ...this.config, unicastPeers: input.peers };
+        this.accept = { ...this.accept, config: this.config };
+        break;
       case 'sync-member':
         this.syncMember = input.member;
         // Out of the group, a pending takeover needs nobody's consent.

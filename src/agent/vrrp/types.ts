@@ -30,6 +30,11 @@ export interface VirtualRouterConfig {
    * Default true.
    */
   readonly checkAddressList?: boolean | undefined;
+  /**
+   * Unicast VRRP: the only sources whose adverts count (RFC 5798 §7.1 leaves the transport to
+   * us; keepalived's unicast_peer drops the others the same way). Undefined: any source.
+   */
+  readonly unicastPeers?: readonly string[] | undefined;
 }
 
 /** What tracking says (issue "health tracking"): summed weights, and whether any tracker demands FAULT. */
@@ -62,6 +67,12 @@ export type VrrpInput =
   | { readonly type: 'sync-master'; readonly nowMs: number }
   /** Another member of our group left MASTER: so do we (priority 0, as on shutdown). */
   | { readonly type: 'sync-backup'; readonly nowMs: number }
+  /** The unicast peer policy changed (mode auto switched to unicast): undefined accepts any. */
+  | {
+      readonly type: 'peers';
+      readonly nowMs: number;
+      readonly peers: readonly string[] | undefined;
+    }
   /** A new list of virtual addresses (configuration reload), same family, at least one. */
   | { readonly type: 'vips'; readonly nowMs: number; readonly vips: readonly string[] }
   | {
@@ -99,7 +110,8 @@ export type AdvertDropReason =
   | 'interval-mismatch' // RFC 3768 §7.1: v2 adverts must carry our interval
   | 'address-list-mismatch' // RFC 3768 §7.1: v2, not from the owner
   | 'lower-priority' // RFC 5798 §6.4.2: a backup discards it (unless from the master it follows)
-  | 'foreign-release'; // a priority-0 advert from a router other than the master we follow
+  | 'foreign-release' // a priority-0 advert from a router other than the master we follow
+  | 'not-a-peer'; // unicast: not one of the configured peers (unicastPeers)
 
 /** Accepted but worth an operator's attention (RFC 5798 §7.1: "SHOULD log the event"). */
 export type AdvertAnomaly = 'address-list-mismatch';

@@ -8,8 +8,8 @@ import type { TargetStatus } from './status.js';
 import { TargetMachine } from './target-machine.js';
 import type { MachineCommand, MachineInput } from './types.js';
 
-/** A command with the index of the target it is for. */
-export type InstanceCommand = MachineCommand & { readonly target: number };
+/** A command of one of the instance's targets (MachineCommand names which). */
+export type InstanceCommand = MachineCommand;
 
 export type CloudRole = 'master' | 'backup';
 
@@ -40,6 +40,7 @@ export class InstanceMachine {
       const target = options.targets[i] as CloudTarget;
       const machine = new TargetMachine({
         target,
+        index: i,
         settings: options.settings,
         random: options.random,
         nextCallId: () => ++this.lastCallId,
@@ -62,62 +63,58 @@ export class InstanceMachine {
   }
 
   step(input: MachineInput): InstanceCommand[] {
+    // No closures, no copies: it runs at every input (millions in the simulation).
     const out: InstanceCommand[] = [];
-    const collect = (index: number, commands: readonly MachineCommand[]): void =>
-      this.collect(out, index, commands);
+    const machines = this.machines;
     switch (input.type) {
       case 'ready':
         this.ready = true;
-        this.machines.forEach((m, i) => collect(i, m.ready(input.identity, input.nowMs)));
+        for (const m of machines) this.collect(out, m.ready(input.identity, input.nowMs));
         break;
       case 'master':
         this.role = 'master';
-        this.machines.forEach((m, i) =>
-          collect(i, m.becomeMaster('became-master', input.atMs, input.nowMs)),
-        );
+        for (const m of machines) {
+          this.collect(out, m.becomeMaster('became-master', input.atMs, input.nowMs));
+        }
         break;
       case 'backup':
         this.role = 'backup';
-        this.machines.forEach((m, i) => collect(i, m.becomeBackup()));
+        for (const m of machines) this.collect(out, m.becomeBackup());
         break;
       case 'settled':
         if (this.role !== 'master') break;
-        this.machines.forEach((m, i) => collect(i, m.settle(input.atMs, input.nowMs)));
+        for (const m of machines) this.collect(out, m.settle(input.atMs, input.nowMs));
         break;
       case 'result': {
         const index = this.owners.get(input.callId);
         if (index === undefined) break;
         this.owners.delete(input.callId);
-        const machine = this.machines[index];
-        if (machine !== undefined)
-          collect(index, machine.result(input.callId, input.outcome, input.nowMs));
+        const machine = machines[index];
+        if (machine !== undefined) {
+          this.collect(out, machine.result(input.callId, input.outcome, input.nowMs));
+        }
         break;
       }
       case 'timer':
-        for (let i = 0; i < this.machines.length; i++) {
-          const m = this.machines[i] as TargetMachine;
+        for (const m of machines) {
           const deadline = m.nextDeadlineMs();
-          if (deadline !== undefined && deadline <= input.nowMs) collect(i, m.timer(input.nowMs));
+          if (deadline !== undefined && deadline <= input.nowMs) {
+            this.collect(out, m.timer(input.nowMs));
+          }
         }
         break;
     }
     // A claim accepted above may free one that follows it.
     if (this.role === 'master' && this.ordered) {
-      for (let i = 0; i < this.machines.length; i++) {
-        collect(i, (this.machines[i] as TargetMachine).unblock(input.nowMs));
-      }
+      for (const m of machines) this.collect(out, m.unblock(input.nowMs));
     }
     return out;
   }
 
-  private collect(
-    out: InstanceCommand[],
-    index: number,
-    commands: readonly MachineCommand[],
-  ): void {
+  private collect(out: InstanceCommand[], commands: readonly MachineCommand[]): void {
     for (const command of commands) {
-      if (command.type === 'call') this.owners.set(command.callId, index);
-      out.push({ ...command, target: index });
+      if (command.type === 'call') this.owners.set(command.callId, command.target);
+      out.push(command);
     }
   }
 

@@ -72,6 +72,8 @@ interface InFlight {
 
 export interface TargetMachineOptions {
   readonly target: CloudTarget;
+  /** Its index in the instance's targets: every command carries it. */
+  readonly index: number;
   readonly settings: ReconcilerSettings;
   /** Uniform in [0, 1): backoff jitter (seeded in tests and the simulation). */
   readonly random: () => number;
@@ -284,7 +286,8 @@ export class TargetMachine {
     const cancelled = [...this.inFlight.entries()]
       .filter(([id, call]) => call.run === this.run || id === this.releasing?.callId)
       .map(([id]) => id);
-    if (cancelled.length > 0) this.out.push({ type: 'cancel', callIds: cancelled });
+    if (cancelled.length > 0)
+      this.out.push({ type: 'cancel', target: this.options.index, callIds: cancelled });
     this.run++;
     this.heartbeat = undefined;
   }
@@ -827,7 +830,7 @@ export class TargetMachine {
   private send(call: CloudCall): number {
     const callId = this.options.nextCallId();
     this.inFlight.set(callId, { run: this.run, call });
-    this.out.push({ type: 'call', callId, call });
+    this.out.push({ type: 'call', target: this.options.index, callId, call });
     return callId;
   }
 
@@ -894,7 +897,7 @@ export class TargetMachine {
   ): void {
     const note: MachineNote =
       fields === undefined ? { level, event, message } : { level, event, message, fields };
-    this.out.push({ type: 'note', note });
+    this.out.push({ type: 'note', target: this.options.index, note });
   }
 
   private flush(): MachineCommand[] {

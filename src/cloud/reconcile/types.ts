@@ -78,8 +78,14 @@ export interface MachineNote {
   readonly fields?: Readonly<Record<string, unknown>>;
 }
 
+/** Each command names the target it is for: its index in the instance's list of targets. */
 export type MachineCommand =
-  | { readonly type: 'call'; readonly callId: number; readonly call: CloudCall }
+  | {
+      readonly type: 'call';
+      readonly target: number;
+      readonly callId: number;
+      readonly call: CloudCall;
+    }
   /** Abort these calls (their results still come back, as failures or late successes). */
-  | { readonly type: 'cancel'; readonly callIds: readonly number[] }
-  | { readonly type: 'note'; readonly note: MachineNote };
+  | { readonly type: 'cancel'; readonly target: number; readonly callIds: readonly number[] }
+  | { readonly type: 'note'; readonly target: number; readonly note: MachineNote };

@@ -52,6 +52,13 @@ const DROPS: DropRow[] = [
     reason: 'version-mismatch',
   },
   {
+    rule: 'unicast (keepalived unicast_peer): a source that is not one of the configured peers',
+    overrides: { unicastPeers: ['192.0.2.77'] },
+    src: PEER,
+    advert: { priority: 200 },
+    reason: 'not-a-peer',
+  },
+  {
     rule: 'own advert looped back (source is our primary address)',
     overrides: {},
     src: PRIMARY,
@@ -141,6 +148,25 @@ describe.each(['backup', 'master'] as const)('receive checks in %s', (state) => 
     // No state change, no timer change.
     expect(router.snapshot()).toEqual(before);
     expect(router.nextDeadlineMs()).toBe(deadline);
+  });
+});
+
+describe('the unicast peer policy', () => {
+  it('accepts a configured peer, and follows a policy change (mode auto switching to unicast)', () => {
+    const { router, masterSinceMs: t } = startAsMaster({ unicastPeers: [PEER] });
+    // From the peer, a higher priority: accepted, the MASTER steps down.
+    const accepted = receive(router, t + 100, PEER, { priority: 200 });
+    expect(accepted.some((a) => a.type === 'advert-dropped')).toBe(false);
+    expect(router.snapshot().state).toBe('backup');
+    router.handle({ type: 'peers', nowMs: t + 200, peers: ['192.0.2.77'] });
+    expect(receive(router, t + 300, PEER, { priority: 200 })).toContainEqual({
+      type: 'advert-dropped',
+      reason: 'not-a-peer',
+      src: PEER,
+    });
+    router.handle({ type: 'peers', nowMs: t + 400, peers: undefined });
+    const any = receive(router, t + 500, PEER, { priority: 200 });
+    expect(any.some((a) => a.type === 'advert-dropped')).toBe(false);
   });
 });
 
