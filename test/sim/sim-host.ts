@@ -14,7 +14,6 @@ import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../../src/agent/vrrp/codec
 import { VirtualRouter } from '../../src/agent/vrrp/router.js';
 import type { VirtualRouterConfig, VrrpAction, VrrpState } from '../../src/agent/vrrp/types.js';
 import type { CloudTarget } from '../../src/cloud/target.js';
-import type { TimerHandle } from '../../src/agent/clock.js';
 import type { Prng } from './prng.js';
 import type { SimClock } from './sim-clock.js';
 import type { SimCloud } from './sim-cloud.js';
@@ -48,9 +47,6 @@ interface Instance {
   vipsHeld: boolean;
   /** The reconciler machine of this router's cloud targets, when the seed has a cloud. */
   cloud?: SimCloudAgent | undefined;
-  /** As MASTER: when a lower priority was last heard, and the timer that waits for its silence. */
-  lowerHeardAtMs?: number | undefined;
-  yieldTimer?: TimerHandle | undefined;
 }
 
 /** The simulated EC2 and what each router moves in it. */
@@ -112,7 +108,6 @@ export class SimHost {
     for (const old of this.instances.values()) {
       old.driver.stop();
       old.cloud?.kill();
-      old.yieldTimer?.cancel();
     }
     this.instances.clear();
     this.life = 'running';
@@ -164,7 +159,6 @@ export class SimHost {
     for (const instance of this.instances.values()) {
       instance.driver.stop();
       instance.cloud?.kill();
-      instance.yieldTimer?.cancel();
     }
   }
 
@@ -256,35 +250,7 @@ export class SimHost {
       instance.driver.feed({ type: 'advert', src: master, advert: { ...advert, priority: 0 } });
       return;
     }
-    this.noticeYield(instance, advert.priority);
     instance.driver.feed({ type: 'advert', src, advert });
-  }
-
-  /**
-   * As MASTER, a lower priority heard and then silent for three of our intervals: the other
-   * router stepped down, VRRP settled the group in our favour (the daemon's rule, in
-   * InstanceRuntime.noticeYield), and a fence its term put on our cloud targets no longer stands.
-   */
-  private noticeYield(instance: Instance, priority: number): void {
-    const cloud = instance.cloud;
-    if (cloud === undefined) return;
-    const snap = instance.driver.router.snapshot();
-    if (snap.state !== 'master' || priority >= snap.effectivePriority) return;
-    instance.lowerHeardAtMs = this.clock.nowMs();
-    const quietMs = 3 * instance.config.advertIntervalCs * 10;
-    const check = (): void => {
-      instance.yieldTimer = undefined;
-      const heardAtMs = instance.lowerHeardAtMs;
-      if (heardAtMs === undefined || instance.driver.router.snapshot().state !== 'master') return;
-      // Compared as sums: (a + b) - a may fall short of b in floating point.
-      if (this.clock.nowMs() < heardAtMs + quietMs) {
-        instance.yieldTimer = this.clock.setTimer(heardAtMs + quietMs, check);
-        return;
-      }
-      instance.lowerHeardAtMs = undefined;
-      cloud.settled(heardAtMs);
-    };
-    instance.yieldTimer ??= this.clock.setTimer(instance.lowerHeardAtMs + quietMs, check);
   }
 
   private execute(instance: Instance, action: VrrpAction): void {
@@ -344,6 +310,10 @@ export class SimHost {
         break;
       case 'cloud-release':
         instance.cloud?.becomeBackup();
+        break;
+      case 'peer-yielded':
+        // The core's yield rule (router.ts), on the simulated clock the cloud agent runs on.
+        instance.cloud?.settled(action.heardAtMs);
         break;
       case 'send-garp':
         break;

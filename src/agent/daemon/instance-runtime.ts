@@ -3,8 +3,7 @@
 import type { Logger } from 'pino';
 import type { Reconciler } from '../../cloud/reconciler.js';
 
-export type { InstanceStatus, TransportMode } from '../status/instance-status.js';
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock } from '../clock.js';
 import {
   allocateReleaseEntry,
   freeReleaseEntry,
@@ -19,15 +18,12 @@ import { InstanceDriver } from '../instance-driver.js';
 import type { ReceivedAdvert } from '../vrrp/codec/types.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
 import { VirtualRouter } from '../vrrp/router.js';
-import type {
-  TrackingStatus,
-  VirtualRouterSnapshot,
-  VrrpAction,
-  VrrpState,
-} from '../vrrp/types.js';
+import type { TrackingStatus, VrrpAction, VrrpState } from '../vrrp/types.js';
 import { InstanceDrops, type InstanceDropReason } from './instance-drops.js';
 import type { InstanceStatus, TransportMode } from '../status/instance-status.js';
 import type { AddressPort, AdvertSocket, AnnouncePort, Vip } from './ports.js';
+
+export type { InstanceStatus, TransportMode } from '../status/instance-status.js';
 
 export interface InstanceDeps {
   readonly config: InstanceConfig;
@@ -77,9 +73,6 @@ export class InstanceRuntime {
   private lastMulticastHeardMs: number | undefined;
   /** The core dropped the advert being received as not from a unicast peer. */
   private notAPeer = false;
-  /** The last lower-priority advert heard as MASTER, and the check for its silence. */
-  private lowerHeardAtMs: number | undefined;
-  private yieldTimer: TimerHandle | undefined;
   private linkUp = true;
   private stopped: Promise<void> | undefined;
   private tracking: TrackingStatus = { weightDelta: 0, fault: false };
@@ -311,14 +304,11 @@ export class InstanceRuntime {
   /** An advert for our VRID from the socket, for the core (which applies the peer policy too). */
   receive(received: ReceivedAdvert, receivedAgoMs = 0): void {
     this.notAPeer = false;
-    // The state the advert found (yield detection judges it), read only when a cloud cares.
-    const before = this.deps.reconciler === undefined ? undefined : this.driver.router.snapshot();
     this.driver.feed({ type: 'advert', src: received.src, advert: received.advert }, receivedAgoMs);
     // A non-peer's advert is no advert of this group: not counted, not heard.
     if (this.notAPeer) return;
     this.counters.advertsReceived++;
     this.deps.metrics?.advertsReceived.inc({ instance: this.name });
-    this.noticeYield(received, before);
     if (received.dst === VRRP_MULTICAST_V4 || received.dst === VRRP_MULTICAST_V6) {
       this.lastMulticastHeardMs = this.deps.clock.nowMs();
     }
@@ -345,50 +335,13 @@ export class InstanceRuntime {
       freeReleaseEntry(entry);
     }
     this.driver.stop();
-    this.yieldTimer?.cancel();
     this.notifyState('STOP', this.driver.router.snapshot().effectivePriority);
     this.deps.announce.stopped(this.name);
     await Promise.all([this.ops, this.deps.reconciler?.stop()]);
   }
 
-  /**
-   * As MASTER, adverts of lower priority: the other router is stepping down (RFC 5798 §6.4.3).
-   * Once it has been silent for three of our advert intervals it is a BACKUP, VRRP has settled
-   * the group in our favour, and a cloud fence from a split brain is lifted. Waiting for the
-   * silence keeps a one-way partition (we hear it, it does not hear us: still MASTER) from
-   * counting as settled.
-   */
-  private noticeYield(received: ReceivedAdvert, snap: VirtualRouterSnapshot | undefined): void {
-    if (this.deps.reconciler === undefined || snap === undefined) return;
-    if (snap.state !== 'master' || received.advert.priority >= snap.effectivePriority) return;
-    this.lowerHeardAtMs = this.deps.clock.nowMs();
-    this.yieldTimer ??= this.deps.clock.setTimer(this.lowerHeardAtMs + this.quietMs(), () =>
-      this.checkYield(),
-    );
-  }
-
   private notifyState(state: NotifyState, priority: number): void {
     this.notifier?.notify('INSTANCE', this.name, state, priority, this.cfg.notify ?? {});
-  }
-
-  private quietMs(): number {
-    return 3 * this.cfg.advertIntervalCs * 10;
-  }
-
-  private checkYield(): void {
-    this.yieldTimer = undefined;
-    const heardAtMs = this.lowerHeardAtMs;
-    if (heardAtMs === undefined || this.driver.router.snapshot().state !== 'master') return;
-    const nowMs = this.deps.clock.nowMs();
-    if (nowMs - heardAtMs < this.quietMs()) {
-      this.yieldTimer = this.deps.clock.setTimer(heardAtMs + this.quietMs(), () =>
-        this.checkYield(),
-      );
-      return;
-    }
-    this.lowerHeardAtMs = undefined;
-    // When it last spoke, on the epoch clock the cloud terms use.
-    this.deps.reconciler?.peerYielded(this.deps.clock.epochMs() - (nowMs - heardAtMs));
   }
 
   status(): InstanceStatus {
@@ -565,6 +518,12 @@ export class InstanceRuntime {
         logger.info({ event: 'sync-ready' }, 'ready to take over: waiting for the sync group');
         this.syncReadyListeners.forEach((l) => l());
         return;
+      case 'peer-yielded': {
+        // When it last spoke, on the wall clock the cloud terms use.
+        const agoMs = this.deps.clock.nowMs() - action.heardAtMs;
+        this.deps.reconciler?.peerYielded(this.deps.clock.epochMs() - agoMs);
+        return;
+      }
       case 'advert-dropped':
         if (action.reason === 'not-a-peer') {
           this.notAPeer = true;

@@ -68,6 +68,9 @@ export class VirtualRouter {
   private syncReadyReason: TransitionReason | undefined;
   /** The last priority-0 advert we answered: a leaving master sends one; a flood gets one answer. */
   private lastStopAnswer: { readonly src: string; readonly atMs: number } | undefined;
+  /** As MASTER: the last advert heard below our priority, and when its silence counts. */
+  private lowerHeardAtMs: number | undefined;
+  private yieldDeadlineMs: number | undefined;
 
   constructor(config: VirtualRouterConfig) {
     checkRouterConfig(config);
@@ -90,7 +93,12 @@ export class VirtualRouter {
   /** The earliest absolute time at which handle({type:'timer'}) has work, if any. */
   nextDeadlineMs(): number | undefined {
     if (this.state === 'backup') return this.masterDownDeadlineMs;
-    if (this.state === 'master') return this.advertDeadlineMs;
+    if (this.state === 'master') {
+      const yieldMs = this.yieldDeadlineMs;
+      const advertMs = this.advertDeadlineMs;
+      if (yieldMs === undefined) return advertMs;
+      return advertMs === undefined ? yieldMs : Math.min(advertMs, yieldMs);
+    }
     return undefined;
   }
 
@@ -220,6 +228,16 @@ export class VirtualRouter {
       const intervalMs = centisecondsToMs(this.config.advertIntervalCs);
       if (nowMs - dueMs < intervalMs) this.advertDeadlineMs = dueMs + intervalMs;
     }
+    if (
+      this.state === 'master' &&
+      this.yieldDeadlineMs !== undefined &&
+      nowMs >= this.yieldDeadlineMs &&
+      this.lowerHeardAtMs !== undefined
+    ) {
+      out.push({ type: 'peer-yielded', heardAtMs: this.lowerHeardAtMs });
+      this.lowerHeardAtMs = undefined;
+      this.yieldDeadlineMs = undefined;
+    }
   }
 
   private handleAdvert(nowMs: number, src: string, advert: VrrpAdvert, out: VrrpAction[]): void {
@@ -331,6 +349,16 @@ export class VirtualRouter {
   // §6.4.3: Master, ADVERTISEMENT received.
   private masterReceive(nowMs: number, src: string, advert: VrrpAdvert, out: VrrpAction[]): void {
     const ours = this.effectivePriority;
+    // Another router below us, MASTER too (a healed partition) or leaving (§6.4.3): once it has
+    // been silent for three of our intervals it has stepped down, and VRRP has settled the group
+    // in our favour. The cloud side hears it (peer-yielded): a fence that router's term put on
+    // our targets no longer stands. Waiting for the silence keeps a one-way partition (we hear
+    // it, it does not hear us: still MASTER) from counting as settled.
+    if (advert.priority < ours) {
+      this.lowerHeardAtMs = nowMs;
+      this.yieldDeadlineMs =
+        nowMs + YIELD_SILENCE_INTERVALS * centisecondsToMs(this.config.advertIntervalCs);
+    }
     if (advert.priority === STOP_PRIORITY) {
       // §6.4.3: another master is leaving: send an ADVERTISEMENT at once so its backups do not
       // take over — even right after our own advert, which they may have heard before its
@@ -542,6 +570,8 @@ export class VirtualRouter {
     this.advertDeadlineMs = undefined;
     this.preemptHoldUntilMs = undefined;
     this.masterAddress = undefined; // a backup learns it from the next advert it accepts
+    this.lowerHeardAtMs = undefined;
+    this.yieldDeadlineMs = undefined;
     this.lastTransition = { from, to, reason, atMs: nowMs };
     out.push({ type: 'transition', from, to, reason, priority: this.effectivePriority, nowMs });
   }
@@ -556,6 +586,9 @@ export class VirtualRouter {
     return advertFor(this.config, priority, this.vips);
   }
 }
+
+/** A lower priority silent this many of our advert intervals has stepped down (peer-yielded). */
+const YIELD_SILENCE_INTERVALS = 3;
 
 const TAKEOVER_REASON: Record<DownTimerCause, TransitionReason> = {
   silence: 'master-down',

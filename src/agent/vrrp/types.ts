@@ -134,6 +134,11 @@ export type VrrpAction =
   | { readonly type: 'send-garp'; readonly vips: readonly string[] }
   /** Make the cloud point at us (level-triggered: the reconciler keeps asserting). */
   | { readonly type: 'cloud-claim' }
+  /**
+   * As MASTER, a lower priority heard at heardAtMs (nowMs clock) went silent for three of our
+   * intervals: that router stepped down and VRRP settled the group in our favour.
+   */
+  | { readonly type: 'peer-yielded'; readonly heardAtMs: number }
   /** Stop asserting ownership in the cloud. */
   | { readonly type: 'cloud-release' }
   /**

@@ -104,7 +104,7 @@ describe.each(['netlink', 'ip'])('address manager on a lab host (%s)', (via) => 
         () => 'succeeded',
         (e: Error) => e.message,
       );
-    expect(failed).toMatch(/FLOATD_NET_COMMAND.*eth9/);
+    expect(failed).toMatch(/FLOATD_ERR_NET_COMMAND.*eth9/);
   });
 
   it('removeLeftovers removes the VIPs a killed MASTER left behind, and only those', async (ctx) => {

@@ -1,5 +1,5 @@
 // The core's own config checks (RFC 5798 §5.2, RFC 3768 §5.3): a bad config throws
-// VrrpConfigError with the stable code FLOATD_VRRP_CONFIG and one problem per fault, each starting
+// VrrpConfigError with the stable code FLOATD_ERR_VRRP_CONFIG and one problem per fault, each starting
 // with the config key it is about.
 import { describe, expect, it } from 'vitest';
 

@@ -160,7 +160,7 @@ describe('vrrp_instance', () => {
 });
 
 describe('importKeepalived', () => {
-  it('rejects an unreadable main file with FLOATD_IMPORT', async () => {
+  it('rejects an unreadable main file with FLOATD_ERR_IMPORT', async () => {
     await expect(importKeepalived('/nonexistent/keepalived.conf')).rejects.toMatchObject({
       code: 'FLOATD_ERR_IMPORT',
       name: 'KeepalivedImportError',
