@@ -2,13 +2,17 @@
 // become one group on each of those hosts, with one host ranking for the whole group.
 import type { Prng } from './prng.js';
 import type { HostPlan, VridPlan } from './scenario.js';
-import { memberName } from './sim-member.js';
 
 export interface SyncGroupPlan {
   readonly name: string;
   readonly vrids: readonly number[];
   /** The hosts that run every VRID of the group (the same set for each). */
   readonly members: readonly string[];
+}
+
+/** The instance name a sync group lists for a VRID (one instance per VRID on a host). */
+export function memberName(vrid: number): string {
+  return `vrid${vrid}`;
 }
 
 /** Of the seeds that can have a group, this share gets one. */

@@ -1,8 +1,6 @@
 // A simulated host: one interface, one or more virtual routers, each run by the real driver over
 // the real codec. Frames out are encoded; frames in are decoded and demultiplexed by VRID.
-import pino from 'pino';
 import type { SyncGroupConfig } from '../../src/agent/config/schema.js';
-import { startSyncGroups } from '../../src/agent/daemon/sync-groups.js';
 import { InstanceDriver } from '../../src/agent/instance-driver.js';
 import {
   decodeIpv4Packet,
@@ -12,17 +10,19 @@ import {
 } from '../../src/agent/vrrp/codec/index.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../../src/agent/vrrp/codec/types.js';
 import { VirtualRouter } from '../../src/agent/vrrp/router.js';
+import {
+  SyncGroupSet,
+  type SyncGroupCommand,
+  type SyncGroupInput,
+} from '../../src/agent/vrrp/sync-groups.js';
 import type { VirtualRouterConfig, VrrpAction, VrrpState } from '../../src/agent/vrrp/types.js';
 import type { CloudTarget } from '../../src/cloud/target.js';
 import type { Prng } from './prng.js';
 import type { SimClock } from './sim-clock.js';
 import type { SimCloud } from './sim-cloud.js';
 import { SimCloudAgent, type CloudAgentObserver, type CloudSabotage } from './sim-cloud-agent.js';
-import { memberName, SimMember } from './sim-member.js';
+import { memberName } from './scenario-groups.js';
 import type { SimFrame, SimNetwork } from './sim-network.js';
-
-/** The sync groups' log: silent, the trace shows their effect as transitions. */
-const SILENT_LOGGER = pino({ level: 'silent' });
 
 export interface TransitionRecord {
   readonly atMs: number;
@@ -41,10 +41,11 @@ export interface HostObserver {
 
 interface Instance {
   readonly config: VirtualRouterConfig;
+  readonly name: string;
   driver: InstanceDriver;
-  /** Link and tracking go through it, as through the daemon's InstanceRuntime. */
-  member: SimMember;
   vipsHeld: boolean;
+  /** Transitions of the input being executed: the groups hear them after its other actions. */
+  readonly unrecorded: SyncGroupInput[];
   /** The reconciler machine of this router's cloud targets, when the seed has a cloud. */
   cloud?: SimCloudAgent | undefined;
 }
@@ -82,7 +83,10 @@ export class SimHost {
   life: HostLife = 'stopped';
   private readonly instances = new Map<number, Instance>();
   private weightDelta = new Map<number, number>();
-  private unwireSyncGroups: (() => void) | undefined;
+  /** The real sync-group machine, as the daemon runs it (daemon/sync-groups.ts). */
+  private groups: SyncGroupSet | undefined;
+  private readonly groupQueue: SyncGroupCommand[] = [];
+  private groupDraining = false;
 
   constructor(
     readonly id: string,
@@ -116,12 +120,18 @@ export class SimHost {
         this.sabotage === 'ignore-preempt' ? { ...config, preempt: false } : config;
       const instance: Instance = {
         config,
+        name: memberName(config.vrid),
         vipsHeld: false,
         driver: undefined as unknown as InstanceDriver,
-        member: undefined as unknown as SimMember,
+        unrecorded: [],
       };
-      instance.driver = new InstanceDriver(new VirtualRouter(coreConfig), this.clock, (action) =>
-        this.execute(instance, action),
+      instance.driver = new InstanceDriver(
+        new VirtualRouter(coreConfig),
+        this.clock,
+        (action) => this.execute(instance, action),
+        () => {
+          for (const input of instance.unrecorded.splice(0)) this.tellGroups(input);
+        },
       );
       const hc = this.hostCloud;
       const targets = hc?.targetsOf(config.vrid) ?? [];
@@ -137,18 +147,32 @@ export class SimHost {
           hc.sabotage,
         );
       }
-      instance.member = new SimMember(memberName(config.vrid), instance.driver, {
-        ignoreSyncBackup: this.sabotage === 'no-group-cascade',
-      });
       this.instances.set(config.vrid, instance);
-      instance.member.setWeight(this.weightDelta.get(config.vrid) ?? 0);
+      this.feedWeight(instance, this.weightDelta.get(config.vrid) ?? 0);
     }
     if (this.syncGroups.length > 0) {
-      const members = [...this.instances.values()].map((i) => i.member);
-      this.unwireSyncGroups = startSyncGroups(this.syncGroups, members, SILENT_LOGGER, undefined);
+      const views = new Map(
+        [...this.instances.values()].map((i) => {
+          const snap = i.driver.router.snapshot();
+          const view = {
+            state: snap.state,
+            syncReady: snap.syncReady,
+            groupFault: snap.groupFault,
+          };
+          return [i.name, { ...view, ownFault: false }] as const;
+        }),
+      );
+      this.groups = new SyncGroupSet(this.syncGroups, views);
+      this.runGroups(this.groups.start());
     }
     const linkUp = this.network.isLinkUp(this.id);
-    for (const instance of this.instances.values()) instance.member.presetLink(linkUp);
+    if (!linkUp) {
+      // The daemon's presetLink: the core first, then the groups hear of the FAULT of its own.
+      for (const instance of this.instances.values()) {
+        instance.driver.feed({ type: 'interface', up: false });
+        this.tellGroups({ type: 'own-fault', member: instance.name, fault: true });
+      }
+    }
     for (const instance of this.instances.values()) instance.driver.feed({ type: 'startup' });
   }
 
@@ -176,19 +200,48 @@ export class SimHost {
   setInterface(up: boolean): void {
     this.network.setLink(this.id, up);
     if (this.life !== 'running') return;
-    for (const instance of this.instances.values()) instance.member.setLink(up);
+    for (const instance of this.instances.values()) {
+      instance.driver.feed({ type: 'interface', up });
+      // The simulation's trackers only weigh (never demand FAULT): the link is the only reason.
+      this.tellGroups({ type: 'own-fault', member: instance.name, fault: !up });
+    }
   }
 
   setWeight(vrid: number, weightDelta: number): void {
     this.weightDelta.set(vrid, weightDelta);
     const instance = this.instances.get(vrid);
     if (this.life !== 'running' || instance === undefined) return;
-    instance.member.setWeight(weightDelta);
+    this.feedWeight(instance, weightDelta);
+  }
+
+  private feedWeight(instance: Instance, weightDelta: number): void {
+    instance.driver.feed({ type: 'tracking', status: { weightDelta, fault: false } });
   }
 
   private unwire(): void {
-    this.unwireSyncGroups?.();
-    this.unwireSyncGroups = undefined;
+    this.groups = undefined;
+    this.groupQueue.length = 0;
+  }
+
+  private tellGroups(input: SyncGroupInput): void {
+    if (this.groups !== undefined) this.runGroups(this.groups.step(input));
+  }
+
+  /** As the daemon's executor: commands caused while others run queue behind them. */
+  private runGroups(commands: readonly SyncGroupCommand[]): void {
+    this.groupQueue.push(...commands);
+    if (this.groupDraining) return;
+    this.groupDraining = true;
+    try {
+      for (let c = this.groupQueue.shift(); c !== undefined; c = this.groupQueue.shift()) {
+        if (c.type !== 'feed') continue;
+        if (c.input.type === 'sync-backup' && this.sabotage === 'no-group-cascade') continue;
+        const instance = [...this.instances.values()].find((i) => i.name === c.member);
+        instance?.driver.feed(c.input);
+      }
+    } finally {
+      this.groupDraining = false;
+    }
   }
 
   /** The configuration the scenario planned (what the router should be running). */
@@ -294,7 +347,7 @@ export class SimHost {
           reason: action.reason,
           priority: action.priority,
         });
-        instance.member.noticeAction(action);
+        instance.unrecorded.push({ type: 'transition', member: instance.name, to: action.to });
         break;
       case 'advert-dropped':
         this.observer.drop(this.id, action.reason);
@@ -303,7 +356,7 @@ export class SimHost {
         this.observer.drop(this.id, `anomaly:${action.reason}`);
         break;
       case 'sync-ready':
-        instance.member.noticeAction(action);
+        this.tellGroups({ type: 'sync-ready', member: instance.name, ready: action.ready });
         break;
       case 'cloud-claim':
         instance.cloud?.becomeMaster();

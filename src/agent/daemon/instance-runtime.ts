@@ -18,6 +18,7 @@ import { InstanceDriver } from '../instance-driver.js';
 import type { ReceivedAdvert } from '../vrrp/codec/types.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
 import { VirtualRouter } from '../vrrp/router.js';
+import type { SyncFeed, SyncGroupInput, SyncMemberView } from '../vrrp/sync-groups.js';
 import type { TrackingStatus, VrrpAction, VrrpState } from '../vrrp/types.js';
 import { InstanceDrops, type InstanceDropReason } from './instance-drops.js';
 import type { InstanceStatus, TransportMode } from '../status/instance-status.js';
@@ -76,12 +77,10 @@ export class InstanceRuntime {
   private linkUp = true;
   private stopped: Promise<void> | undefined;
   private tracking: TrackingStatus = { weightDelta: 0, fault: false };
-  private groupFault = false;
-  private readonly ownFaultListeners = new Set<(fault: boolean) => void>();
-  private readonly transitionListeners = new Set<(state: VrrpState, priority: number) => void>();
+  /** Where the sync groups hear of this member (daemon/sync-groups.ts); unset when ungrouped. */
+  private syncSink: ((input: SyncGroupInput) => void) | undefined;
   /** Transitions of the input being executed, recorded once its other actions ran. */
   private readonly unrecorded: Extract<VrrpAction, { type: 'transition' }>[] = [];
-  private readonly syncReadyListeners = new Set<() => void>();
   /** This instance's entry in the SIGTERM handler's table (io/signal-release.ts). */
   private releaseEntry: number | undefined;
   /** What that entry holds now, as a key: re-armed only when the core's release changes. */
@@ -166,7 +165,7 @@ export class InstanceRuntime {
     this.linkUp = up;
     if (up) return;
     this.driver.feed({ type: 'interface', up: false });
-    if (tell) this.ownFaultListeners.forEach((l) => l(true));
+    if (tell) this.syncSink?.({ type: 'own-fault', member: this.name, fault: true });
   }
 
   start(): void {
@@ -227,19 +226,8 @@ export class InstanceRuntime {
     );
     const before = this.ownFault;
     this.tracking = status;
-    this.feedTracking();
-    if (this.ownFault !== before) this.ownFaultListeners.forEach((l) => l(this.ownFault));
-  }
-
-  /** A sync-group member is in FAULT of its own: the group follows (keepalived's sync group). */
-  setGroupFault(fault: boolean): void {
-    if (fault === this.groupFault) return;
-    this.groupFault = fault;
-    this.deps.logger.warn(
-      { event: 'sync-group-fault', fault },
-      fault ? 'sync group in FAULT' : 'sync group FAULT cleared',
-    );
-    this.feedTracking();
+    this.driver.feed({ type: 'tracking', status });
+    this.tellOwnFault(before);
   }
 
   /** FAULT for a reason of this instance's own (link down, a tracker), not its group's. */
@@ -247,50 +235,35 @@ export class InstanceRuntime {
     return !this.linkUp || this.tracking.fault;
   }
 
-  /** Returns an unsubscribe function. */
-  onOwnFaultChange(listener: (fault: boolean) => void): () => void {
-    this.ownFaultListeners.add(listener);
-    return () => this.ownFaultListeners.delete(listener);
+  /** What the sync groups' machine starts from. */
+  syncView(): SyncMemberView {
+    const snap = this.driver.router.snapshot();
+    return {
+      state: snap.state,
+      syncReady: snap.syncReady,
+      ownFault: this.ownFault,
+      groupFault: snap.groupFault,
+    };
   }
 
-  /** Sync groups (keepalived's vrrp_sync_group): see the core's 'sync-*' inputs. */
-  setSyncMember(member: boolean): void {
-    this.driver.feed({ type: 'sync-member', member });
+  setSyncSink(sink: ((input: SyncGroupInput) => void) | undefined): void {
+    this.syncSink = sink;
   }
 
-  /** Ready to take over, waiting for the group: see syncMaster(). */
-  get syncReady(): boolean {
-    return this.driver.router.snapshot().syncReady;
+  /** What the sync groups' machine decided for this member: the core's 'sync-*' inputs. */
+  feedSync(input: SyncFeed): void {
+    if (input.type === 'group-fault') {
+      this.deps.logger.warn(
+        { event: 'sync-group-fault', fault: input.fault },
+        input.fault ? 'sync group in FAULT' : 'sync group FAULT cleared',
+      );
+    }
+    this.driver.feed(input);
   }
 
-  /** The whole group is MASTER or ready: take over if ready. */
-  syncMaster(): void {
-    this.driver.feed({ type: 'sync-master' });
-  }
-
-  /** Another member left MASTER: leave too. */
-  syncBackup(): void {
-    this.driver.feed({ type: 'sync-backup' });
-  }
-
-  /** Called when the core is ready to take over in a sync group; returns an unsubscribe. */
-  onSyncReady(listener: () => void): () => void {
-    this.syncReadyListeners.add(listener);
-    return () => this.syncReadyListeners.delete(listener);
-  }
-
-  /** Returns an unsubscribe function. */
-  onTransition(listener: (state: VrrpState, priority: number) => void): () => void {
-    this.transitionListeners.add(listener);
-    return () => this.transitionListeners.delete(listener);
-  }
-
-  private feedTracking(): void {
-    const { weightDelta, fault } = this.tracking;
-    this.driver.feed({
-      type: 'tracking',
-      status: { weightDelta, fault: fault || this.groupFault },
-    });
+  private tellOwnFault(before: boolean): void {
+    if (this.ownFault === before) return;
+    this.syncSink?.({ type: 'own-fault', member: this.name, fault: this.ownFault });
   }
 
   setLink(up: boolean): void {
@@ -298,7 +271,7 @@ export class InstanceRuntime {
     const before = this.ownFault;
     this.linkUp = up;
     this.driver.feed({ type: 'interface', up });
-    if (this.ownFault !== before) this.ownFaultListeners.forEach((l) => l(this.ownFault));
+    this.tellOwnFault(before);
   }
 
   /** An advert for our VRID from the socket, for the core (which applies the peer policy too). */
@@ -438,7 +411,7 @@ export class InstanceRuntime {
           action.priority,
         );
       }
-      this.transitionListeners.forEach((l) => l(action.to, action.priority));
+      this.syncSink?.({ type: 'transition', member: this.name, to: action.to });
       metrics?.transitions.inc({
         instance: this.name,
         from: action.from,
@@ -515,8 +488,10 @@ export class InstanceRuntime {
         void this.deps.reconciler?.becomeBackup();
         return;
       case 'sync-ready':
-        logger.info({ event: 'sync-ready' }, 'ready to take over: waiting for the sync group');
-        this.syncReadyListeners.forEach((l) => l());
+        if (action.ready) {
+          logger.info({ event: 'sync-ready' }, 'ready to take over: waiting for the sync group');
+        }
+        this.syncSink?.({ type: 'sync-ready', member: this.name, ready: action.ready });
         return;
       case 'peer-yielded': {
         // When it last spoke, on the wall clock the cloud terms use.

@@ -42,6 +42,7 @@ export class VirtualRouter {
   private running = false;
   private interfaceUp = true;
   private tracking: TrackingStatus = { weightDelta: 0, fault: false };
+  private groupFault = false;
 
   private masterAdvertIntervalCs: number;
   /** The master this backup follows (the source of the last advert it accepted). */
@@ -127,6 +128,7 @@ export class VirtualRouter {
       preemptHoldUntilMs: this.preemptHoldUntilMs,
       lastTransition: this.lastTransition,
       syncReady: this.syncReadyReason !== undefined,
+      groupFault: this.groupFault,
     };
   }
 
@@ -165,6 +167,10 @@ export class VirtualRouter {
         break;
       case 'sync-backup':
         this.handleSyncBackup(input.nowMs, out);
+        break;
+      case 'group-fault':
+        this.groupFault = input.fault;
+        this.reconcileFault(input.nowMs, out);
         break;
       case 'interface':
         this.interfaceUp = input.up;
@@ -212,7 +218,7 @@ export class VirtualRouter {
       this.masterDownDeadlineMs = undefined;
       if (this.syncReadyReason === undefined) {
         this.syncReadyReason = reason;
-        out.push({ type: 'sync-ready' });
+        out.push({ type: 'sync-ready', ready: true });
       }
     } else if (
       this.state === 'master' &&
@@ -267,7 +273,7 @@ export class VirtualRouter {
         return;
       }
       // The master is leaving: the best backup (shortest Skew_Time) takes over first.
-      this.syncReadyReason = undefined;
+      this.clearSyncReady(out);
       this.startDownTimer(nowMs, 'released');
       this.forgetMaster();
       return;
@@ -277,7 +283,7 @@ export class VirtualRouter {
       // v3 learns Master_Adver_Interval from the master; v2 checked it equals ours (§7.1).
       if (advert.version === 3) this.masterAdvertIntervalCs = advert.maxAdvertIntervalCs;
       // A master we must not preempt is alive: a sync member is no longer ready.
-      this.syncReadyReason = undefined;
+      this.clearSyncReady(out);
       this.startDownTimer(nowMs, 'silence');
       this.followMaster(src, nowMs);
       return;
@@ -415,7 +421,7 @@ export class VirtualRouter {
     ) {
       // A sync member ready to preempt no longer outranks that master: it is a live master
       // for us again, and the member is no longer ready.
-      this.syncReadyReason = undefined;
+      this.clearSyncReady(out);
       this.startDownTimer(nowMs, 'silence');
     }
     if (this.state === 'backup' && this.masterDownDeadlineMs !== undefined) {
@@ -473,6 +479,13 @@ export class VirtualRouter {
     out.push({ type: 'send-garp', vips: next });
   }
 
+  /** A ready sync member is no longer ready: its group hears of it (not on a transition). */
+  private clearSyncReady(out: VrrpAction[]): void {
+    if (this.syncReadyReason === undefined) return;
+    this.syncReadyReason = undefined;
+    out.push({ type: 'sync-ready', ready: false });
+  }
+
   private syncTakeOver(nowMs: number, out: VrrpAction[]): void {
     const reason = this.syncReadyReason;
     if (reason === undefined || this.state !== 'backup' || !this.running) return;
@@ -504,7 +517,7 @@ export class VirtualRouter {
   }
 
   private wantsFault(): boolean {
-    return !this.interfaceUp || this.tracking.fault;
+    return !this.interfaceUp || this.tracking.fault || this.groupFault;
   }
 
   private reconcileFault(nowMs: number, out: VrrpAction[]): void {

@@ -67,6 +67,11 @@ export type VrrpInput =
   | { readonly type: 'sync-master'; readonly nowMs: number }
   /** Another member of our group left MASTER: so do we (priority 0, as on shutdown). */
   | { readonly type: 'sync-backup'; readonly nowMs: number }
+  /**
+   * Another member of our sync group is in FAULT of its own (link, tracker): the whole group
+   * is, as keepalived's vrrp_sync_group; false when no member has such a reason left.
+   */
+  | { readonly type: 'group-fault'; readonly nowMs: number; readonly fault: boolean }
   /** The unicast peer policy changed (mode auto switched to unicast): undefined accepts any. */
   | {
       readonly type: 'peers';
@@ -143,9 +148,10 @@ export type VrrpAction =
   | { readonly type: 'cloud-release' }
   /**
    * A sync-group member's Master_Down_Timer ran out: it is ready to take over and waits for
-   * the group ('sync-master'), keeping its readiness until a master it must not preempt speaks.
+   * the group ('sync-master'), keeping its readiness until a master it must not preempt speaks
+   * (then `ready: false`; a transition ends it too, without this action).
    */
-  | { readonly type: 'sync-ready' }
+  | { readonly type: 'sync-ready'; readonly ready: boolean }
   | { readonly type: 'advert-dropped'; readonly reason: AdvertDropReason; readonly src: string }
   | { readonly type: 'advert-anomaly'; readonly reason: AdvertAnomaly; readonly src: string };
 
@@ -170,4 +176,6 @@ export interface VirtualRouterSnapshot {
   readonly lastTransition: LastTransition | undefined;
   /** A sync-group member in BACKUP whose takeover waits for the rest of its group. */
   readonly syncReady: boolean;
+  /** Held in FAULT by its sync group ('group-fault'). */
+  readonly groupFault: boolean;
 }

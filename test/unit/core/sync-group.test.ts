@@ -34,7 +34,9 @@ describe('sync-group members in the core', () => {
 
   it('a master it must not preempt clears the readiness; sync-master then does nothing', () => {
     const { router, deadline } = readyMember();
-    receive(router, deadline + 10, PEER, { priority: 200 });
+    const heard = receive(router, deadline + 10, PEER, { priority: 200 });
+    // The group hears that the readiness ended (no transition says so here).
+    expect(heard).toContainEqual({ type: 'sync-ready', ready: false });
     expect(router.snapshot().syncReady).toBe(false);
     expect(router.handle({ type: 'sync-master', nowMs: deadline + 20 })).toEqual([]);
     expect(router.snapshot().state).toBe('backup');
@@ -89,5 +91,21 @@ describe('a ready member whose priority falls', () => {
     expect(router.snapshot().syncReady).toBe(false);
     expect(router.nextDeadlineMs()).toBeGreaterThan(deadline + 10);
     expect(router.handle({ type: 'sync-master', nowMs: deadline + 20 })).toEqual([]);
+  });
+
+  it("'group-fault' holds a member in FAULT beside its own reasons, and lets it go", () => {
+    const { router, deadline } = readyMember();
+    const out = router.handle({ type: 'group-fault', nowMs: deadline + 10, fault: true });
+    expect(out[0]).toMatchObject({ type: 'transition', to: 'fault' });
+    expect(router.snapshot()).toMatchObject({ state: 'fault', groupFault: true });
+    // Its own tracking clear does not end the group's FAULT.
+    router.handle({
+      type: 'tracking',
+      nowMs: deadline + 20,
+      status: { weightDelta: 0, fault: false },
+    });
+    expect(router.snapshot().state).toBe('fault');
+    const back = router.handle({ type: 'group-fault', nowMs: deadline + 30, fault: false });
+    expect(back[0]).toMatchObject({ type: 'transition', to: 'backup', reason: 'fault-cleared' });
   });
 });

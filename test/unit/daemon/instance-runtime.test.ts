@@ -112,9 +112,11 @@ describe('InstanceRuntime', () => {
     );
   });
 
-  it("a transition's listeners, log and notify come after its advert and address changes", async () => {
+  it("a transition's sync-group input, log and notify come after its advert and address changes", async () => {
     const h = harness(instance(''), 'multicast');
-    h.runtime.onTransition((state) => h.events.push(`transition ${state}`));
+    h.runtime.setSyncSink((input) => {
+      if (input.type === 'transition') h.events.push(`transition ${input.to}`);
+    });
     h.runtime.start();
     h.clock.runUntil(400, () => undefined);
     expect(h.events).toEqual([
