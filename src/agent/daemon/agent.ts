@@ -1,103 +1,37 @@
-// The agent: every configured instance, the sockets they share (one per interface and family),
-// link watching, transport-mode selection, and an orderly stop.
-import type { Logger } from 'pino';
+// The agent, the daemon's composition root: it builds the instances from the configuration and
+// wires them to what they share (sockets, addresses, notify, trackers, sync groups, the cloud
+// session), watches the links, and stops in order. The sockets (socket-table.ts), reloads
+// (reload-orchestrator.ts) and mode auto (auto-mode.ts) are parts of their own.
 import { Registry } from 'prom-client';
-import type { Clock, TimerHandle } from '../clock.js';
-import { FloatdError } from '../errors.js';
 import type { FloatdConfig, InstanceConfig } from '../config/schema.js';
-import type { IpFamily } from '../vrrp/codec/types.js';
-import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
 import { NotifyFifo } from '../notify/notify-fifo.js';
 import { NotifyRunner } from '../notify/notify-runner.js';
-import type { NotifyCounters } from '../notify/types.js';
-import { TrackerMetrics, type TrackerSample } from '../status/tracker-metrics.js';
+import { TrackerMetrics } from '../status/tracker-metrics.js';
 import { VrrpMetrics } from '../status/vrrp-metrics.js';
-import type { CloudSession, CloudSessionStatus } from './cloud-session.js';
-import { planReload, type ReloadPlan } from './reload-plan.js';
-import { startSyncGroups } from './sync-groups.js';
+import {
+  StartupError,
+  type AgentDeps,
+  type AgentStatus,
+  type InterfaceFacts,
+} from './agent-types.js';
+import { AutoModeWatch } from './auto-mode.js';
+import type { CloudSession } from './cloud-session.js';
 import { HeldAddresses } from './held-addresses.js';
-import { Tracking } from './tracking.js';
-import type { InstanceStatus, TransportMode } from './instance-runtime.js';
+import type { TransportMode } from './instance-runtime.js';
 import { InstanceRuntime } from './instance-runtime.js';
-import { SocketLog } from './socket-log.js';
-import type { AddressPort, AdvertSocket, AnnouncePort, LinkPort } from './ports.js';
+import { ReloadOrchestrator, type ReloadHost } from './reload-orchestrator.js';
+import type { ReloadPlan } from './reload-plan.js';
+import { SocketTable } from './socket-table.js';
+import { startSyncGroups } from './sync-groups.js';
+import { Tracking } from './tracking.js';
 
-/** What the agent needs to know about an interface. */
-export interface InterfaceFacts {
-  readonly name: string;
-  readonly up: boolean;
-  /** Primary first. */
-  readonly ipv4: readonly string[];
-  readonly ipv6LinkLocal?: string | undefined;
-}
-
-export interface AgentDeps {
-  readonly logger: Logger;
-  readonly clock: Clock;
-  readInterface(name: string): Promise<InterfaceFacts>;
-  openSocket(iface: InterfaceFacts, family: IpFamily, joinMulticast: boolean): AdvertSocket;
-  readonly addresses: AddressPort;
-  readonly announce: AnnouncePort;
-  readonly links: LinkPort;
-  /** mode auto: does a cloud's instance metadata service answer? */
-  probeCloud(): Promise<boolean>;
-  /** Prometheus metrics of this agent; default: a registry of its own. */
-  readonly registry?: Registry | undefined;
-}
-
-/** The agent cannot start: the message says what is wrong with the host or the config. */
-export class StartupError extends FloatdError {
-  override readonly code = 'FLOATD_ERR_STARTUP';
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
-
-export interface AgentStatus {
-  /** The agent's process (`floatd reload` signals it). */
-  readonly pid: number;
-  /** Wall-clock time of this status (ISO 8601). */
-  readonly time: string;
-  /** The agent's monotonic clock now: transition times (atMs) are on it. */
-  readonly nowMs: number;
-  readonly instances: InstanceStatus[];
-  readonly sockets: {
-    readonly socket: string;
-    readonly sent: number;
-    readonly sendErrors: number;
-    readonly received: number;
-    readonly rejected: Record<string, number>;
-    /** Packets the kernel dropped because floatd did not read them in time (absent: unknown). */
-    readonly receiveDrops?: number | undefined;
-  }[];
-  /** Discovery and startup checks, when an instance has cloud targets. */
-  readonly cloud?: CloudSessionStatus | undefined;
-  /** Each tracker some instance uses: its kind, health (and file value) and result counts. */
-  readonly trackers?: readonly TrackerSample[] | undefined;
-  /** Notify scripts run, failed, timed out; FIFO lines written and dropped. */
-  readonly notify?: NotifyCounters | undefined;
-  /** The last reload's outcome (`floatd reload` waits for its seq to move). */
-  readonly reload?: ReloadRecord | undefined;
-}
-
-export interface ReloadRecord {
-  /** Counts reloads since start. */
-  readonly seq: number;
-  /** Wall-clock time (ISO 8601). */
-  readonly at: string;
-  readonly ok: boolean;
-  readonly why?: string | undefined;
-  readonly changes?:
-    | {
-        readonly kept: readonly string[];
-        readonly inPlace: readonly string[];
-        readonly restarted: readonly string[];
-        readonly added: readonly string[];
-        readonly removed: readonly string[];
-      }
-    | undefined;
-}
+export {
+  StartupError,
+  type AgentDeps,
+  type AgentStatus,
+  type InterfaceFacts,
+  type ReloadRecord,
+} from './agent-types.js';
 
 /** How long a graceful stop waits for STOP notify scripts. */
 const NOTIFY_DRAIN_MS = 2000;
@@ -105,27 +39,18 @@ const NOTIFY_DRAIN_MS = 2000;
 const sleepMs = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-/** How often mode auto re-checks multicast silence. */
-const AUTO_CHECK_INTERVAL_MS = 1000;
-
 export class Agent {
   /** In configuration order; a reload replaces the list. */
   private runtimes: InstanceRuntime[] = [];
-  private readonly sockets = new Map<string, AdvertSocket>();
-  private readonly multicastJoined = new Map<string, boolean>();
+  private readonly sockets: SocketTable;
   private readonly interfaces = new Map<string, InterfaceFacts>();
   /** Per watched interface: its link state now (a restarted instance starts with it). */
   private readonly linkUp = new Map<string, boolean>();
   /** mode auto: did a cloud's metadata service answer at startup? */
   private cloudProbed: boolean | undefined;
   private unwireSyncGroups: (() => void) | undefined;
-  /** Reloads run one after another. */
-  private reloads: Promise<unknown> = Promise.resolve();
-  private lastReload: ReloadRecord | undefined;
-  /** Per socket: adverts for a VRID no instance runs (shown with the socket's rejects). */
-  private readonly unknownVrid = new Map<string, number>();
-  private autoTimer: TimerHandle | undefined;
-  private startedAtMs = 0;
+  private readonly reloads: ReloadOrchestrator;
+  private autoMode: AutoModeWatch | undefined;
   private stopping: Promise<void> | undefined;
   private cloud: CloudSession | undefined;
   private notifier: NotifyRunner | undefined;
@@ -141,14 +66,16 @@ export class Agent {
     private readonly deps: AgentDeps,
   ) {
     this.registry = deps.registry ?? new Registry();
+    this.sockets = new SocketTable(deps);
     this.metrics = new VrrpMetrics(
       this.registry,
       () => this.runtimes.map((r) => r.status()),
-      () => this.socketStatus(),
+      () => this.sockets.status(),
     );
     this.addresses = new HeldAddresses(deps.addresses);
     this.tracking = new Tracking(deps.links, deps.logger.child({ component: 'track' }));
     new TrackerMetrics(this.registry, () => this.tracking.samples());
+    this.reloads = new ReloadOrchestrator(this.reloadHost(), deps.clock, deps.logger);
   }
 
   static async start(config: FloatdConfig, deps: AgentDeps): Promise<Agent> {
@@ -164,179 +91,52 @@ export class Agent {
 
   status(): AgentStatus {
     const trackers = this.tracking.samples();
+    const lastReload = this.reloads.last;
     return {
       pid: process.pid,
       time: new Date(this.deps.clock.epochMs()).toISOString(),
       nowMs: this.deps.clock.nowMs(),
       instances: this.runtimes.map((r) => r.status()),
-      sockets: this.socketStatus(),
+      sockets: this.sockets.status(),
       ...(this.cloud === undefined ? {} : { cloud: this.cloud.status() }),
       ...(trackers.length === 0 ? {} : { trackers }),
       ...(this.notifier === undefined ? {} : { notify: this.notifier.counters() }),
-      ...(this.lastReload === undefined ? {} : { reload: this.lastReload }),
+      ...(lastReload === undefined ? {} : { reload: lastReload }),
     };
-  }
-
-  private socketStatus(): AgentStatus['sockets'] {
-    return [...this.sockets].map(([key, socket]) => {
-      const c = socket.counters;
-      // Only the reasons that happened: a status line stays readable.
-      const counts = { ...c.rejected, 'unknown-vrid': this.unknownVrid.get(key) ?? 0 };
-      const rejected = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
-      return {
-        socket: key,
-        sent: c.sent,
-        sendErrors: c.sendErrors,
-        received: c.received,
-        rejected,
-        ...(c.receiveDrops === undefined ? {} : { receiveDrops: c.receiveDrops }),
-      };
-    });
   }
 
   /** A reload from a file: a file that does not load is a refusal; the outcome goes to status. */
   reloadFrom(load: () => Promise<FloatdConfig>): Promise<ReloadPlan> {
-    // The file is read in turn too: two quick SIGHUPs around an edit apply the newer file last.
-    const run = this.reloads.then(async () => {
-      let plan: ReloadPlan;
-      try {
-        plan = await this.applyReload(await load());
-      } catch (error) {
-        plan = { ok: false, why: (error as Error).message };
-      }
-      this.lastReload = {
-        seq: (this.lastReload?.seq ?? 0) + 1,
-        at: new Date(this.deps.clock.epochMs()).toISOString(),
-        ok: plan.ok,
-        ...(plan.ok
-          ? {
-              changes: {
-                kept: plan.kept,
-                inPlace: plan.inPlace.map((i) => i.name),
-                restarted: plan.restarted.map((i) => i.name),
-                added: plan.added.map((i) => i.name),
-                removed: plan.removed,
-              },
-            }
-          : { why: plan.why }),
-      };
-      return plan;
-    });
-    this.reloads = run.catch(() => undefined);
-    return run;
+    return this.reloads.reloadFrom(load);
   }
 
   /**
    * Apply a new configuration while running (see reload-plan.ts): unchanged instances keep
-   * their state, in-place changes keep it too, changed instances restart alone. Whatever can
-   * fail (interfaces, addresses, sockets) is checked before any instance is touched; if it
+   * their state, in-place changes keep it too, changed instances restart alone. If anything
    * fails, or the plan refuses, nothing changes and the reason is returned.
    */
   reload(next: FloatdConfig): Promise<ReloadPlan> {
-    return this.reloadFrom(() => Promise.resolve(next));
+    return this.reloads.reloadFrom(() => Promise.resolve(next));
   }
 
-  private async applyReload(next: FloatdConfig): Promise<ReloadPlan> {
-    const stopping: ReloadPlan = { ok: false, why: 'floatd is stopping' };
-    if (this.stopping !== undefined) return stopping;
-    const plan = planReload(this.config, next);
-    if (!plan.ok) return plan;
-    const fresh = [...plan.restarted, ...plan.added];
-    const prepared: { instance: InstanceConfig; iface: InterfaceFacts; primary: string }[] = [];
-    try {
-      const facts = new Map<string, InterfaceFacts>();
-      // Read again: an instance that (re)starts takes the interface's addresses as they are now.
-      for (const name of new Set(fresh.map((i) => i.interface))) {
-        facts.set(name, await this.readInterface(name));
-      }
-      for (const instance of fresh) {
-        const iface = facts.get(instance.interface) as InterfaceFacts;
-        prepared.push({ instance, iface, primary: primaryAddressOf(instance, iface) });
-      }
-      for (const { instance, iface } of prepared) this.socketFor(iface, instance.family, next);
-      await this.probeCloudIfNeeded(fresh);
-      for (const [name, iface] of facts) this.interfaces.set(name, iface);
-      this.ensureNotifier(next);
-    } catch (error) {
-      this.closeUnusedSockets();
-      return { ok: false, why: (error as Error).message };
-    }
-    if (this.stopping !== undefined) {
-      this.closeUnusedSockets();
-      return stopping;
-    }
-
-    const log = this.deps.logger;
-    const leaving = new Set([...plan.removed, ...plan.restarted.map((i) => i.name)]);
-    await Promise.all(this.runtimes.filter((r) => leaving.has(r.name)).map((r) => r.stop()));
-    const byName = new Map(
-      this.runtimes.filter((r) => !leaving.has(r.name)).map((r) => [r.name, r]),
-    );
-    // Every instance's new VIPs before any instance's removed ones: a VIP moving between two
-    // MASTER instances never leaves the host.
-    for (const instance of plan.inPlace) {
-      byName.get(instance.name)?.reconfigureKeepingVips(instance, this.notifier);
-    }
-    for (const instance of plan.inPlace) byName.get(instance.name)?.dropReloadedVips();
-    const started: InstanceRuntime[] = [];
-    for (const { instance, iface, primary } of prepared) {
-      const runtime = this.createRuntime(instance, iface, primary);
-      byName.set(instance.name, runtime);
-      started.push(runtime);
-    }
-    this.runtimes = next.instances.map((i) => byName.get(i.name) as InstanceRuntime);
-    this.config = next;
-    // The new instances' link state and tracking first, then the groups (which read their own
-    // FAULT), then they start: a member restarted in FAULT never lifts its group's FAULT.
-    for (const runtime of started) {
-      runtime.presetLink(await this.watchLink(runtime.config.interface));
-    }
-    await this.tracking.sync(next.trackers, this.runtimes);
-    this.unwireSyncGroups?.();
-    this.unwireSyncGroups = startSyncGroups(next.syncGroups, this.runtimes, log, this.notifier);
-    for (const runtime of started) runtime.start();
-    this.closeUnusedSockets();
-    if (this.autoTimer === undefined && this.runtimes.some((r) => r.config.mode === 'auto')) {
-      this.scheduleAutoCheck();
-    }
-    log.info(
-      {
-        event: 'reload',
-        kept: plan.kept,
-        inPlace: plan.inPlace.map((i) => i.name),
-        restarted: plan.restarted.map((i) => i.name),
-        added: plan.added.map((i) => i.name),
-        removed: plan.removed,
-      },
-      'configuration reloaded',
-    );
-    if (plan.atNextStart.length > 0) {
-      log.warn(
-        { event: 'reload-deferred', settings: plan.atNextStart },
-        `changed ${plan.atNextStart.join(', ')}: applies at the next start of floatd`,
-      );
-    }
-    return plan;
-  }
-
-  /** Graceful stop: each MASTER sends priority 0 and removes its VIPs; sockets close. */
   /** Arms every MASTER's shutdown advert in the SIGTERM handler, once it is installed. */
   armReleases(): void {
     for (const runtime of this.runtimes) runtime.armRelease();
   }
 
+  /** Graceful stop: each MASTER sends priority 0 and removes its VIPs; sockets close. */
   stop(): Promise<void> {
     this.stopping ??= this.stopAll();
     return this.stopping;
   }
 
   private async stopAll(): Promise<void> {
-    this.autoTimer?.cancel();
+    this.autoMode?.stop();
     // Priority 0 goes out now, from every MASTER before any VIP removal starts; a reload under
     // way then finishes (it starts nothing once it sees the stop), and whatever it left running
     // stops too (stop() is idempotent).
     const handedOver = this.addresses.afterwards(() => this.runtimes.map((r) => r.stop()));
-    await this.reloads;
+    await this.reloads.idle();
     this.tracking.stop();
     this.unwireSyncGroups?.();
     await Promise.all([...handedOver, ...this.runtimes.map((r) => r.stop())]);
@@ -350,7 +150,7 @@ export class Agent {
       this.notifier.close();
     }
     this.fifo?.close();
-    for (const socket of this.sockets.values()) socket.close();
+    this.sockets.closeAll();
     this.deps.links.close();
     this.deps.announce.close();
   }
@@ -358,7 +158,7 @@ export class Agent {
   private async startInstances(): Promise<void> {
     const { deps, config } = this;
     const log = deps.logger;
-    this.startedAtMs = deps.clock.nowMs();
+    this.autoMode = new AutoModeWatch(deps.clock, () => this.runtimes, deps.clock.nowMs());
 
     for (const name of new Set(config.instances.map((i) => i.interface))) {
       this.interfaces.set(name, await this.readInterface(name));
@@ -401,9 +201,10 @@ export class Agent {
 
     for (const instance of config.instances) {
       const iface = this.interfaces.get(instance.interface) as InterfaceFacts;
-      this.socketFor(iface, instance.family, config);
+      this.sockets.open(iface, instance.family, config);
       this.runtimes.push(this.createRuntime(instance, iface, primaryAddressOf(instance, iface)));
     }
+    this.sockets.bind(this.runtimes);
 
     // Before the instances start: the group sees every transition, the first included.
     this.unwireSyncGroups = startSyncGroups(config.syncGroups, this.runtimes, log, this.notifier);
@@ -423,7 +224,53 @@ export class Agent {
       );
     }
     await this.tracking.sync(config.trackers, this.runtimes);
-    if (this.runtimes.some((r) => r.config.mode === 'auto')) this.scheduleAutoCheck();
+    this.autoMode.ensure();
+  }
+
+  /** The agent's side of a reload: its state and the steps only it can take. */
+  private reloadHost(): ReloadHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- getters read the agent now
+    const agent = this;
+    return {
+      get config() {
+        return agent.config;
+      },
+      get runtimes() {
+        return agent.runtimes;
+      },
+      get stopping() {
+        return agent.stopping !== undefined;
+      },
+      readInterface: (name) => this.readInterface(name),
+      primaryAddressOf,
+      openSocket: (iface, instance, next) => this.sockets.open(iface, instance.family, next),
+      probeCloudIfNeeded: (instances) => this.probeCloudIfNeeded(instances),
+      rememberInterfaces: (facts) => {
+        for (const [name, iface] of facts) this.interfaces.set(name, iface);
+      },
+      ensureNotifier: (next) => this.ensureNotifier(next),
+      closeUnusedSockets: () => this.sockets.closeUnused(),
+      createRuntime: (instance, iface, primary) => this.createRuntime(instance, iface, primary),
+      install: (next, runtimes) => {
+        this.runtimes = [...runtimes];
+        this.config = next;
+        this.sockets.bind(this.runtimes);
+      },
+      presetLink: async (runtime) => {
+        runtime.presetLink(await this.watchLink(runtime.config.interface));
+      },
+      rewire: async (next) => {
+        await this.tracking.sync(next.trackers, this.runtimes);
+        this.unwireSyncGroups?.();
+        this.unwireSyncGroups = startSyncGroups(
+          next.syncGroups,
+          this.runtimes,
+          this.deps.logger,
+          this.notifier,
+        );
+      },
+      afterReload: () => this.autoMode?.ensure(),
+    };
   }
 
   private async readInterface(name: string): Promise<InterfaceFacts> {
@@ -442,27 +289,32 @@ export class Agent {
   }
 
   /** Notify scripts run from one runner, started when the first instance or group needs it. */
-  private ensureNotifier(config: FloatdConfig): void {
+  private ensureNotifier(config: FloatdConfig): NotifyRunner | undefined {
     const needed =
       config.notifyFifo !== undefined ||
       config.instances.some((i) => i.notify !== undefined) ||
       config.syncGroups.some((g) => g.notify !== undefined);
-    if (!needed || this.notifier !== undefined) return;
-    this.notifier = new NotifyRunner({ logger: this.deps.logger, fifo: this.fifo });
-    this.notifier.start();
+    if (needed && this.notifier === undefined) {
+      this.notifier = new NotifyRunner({ logger: this.deps.logger, fifo: this.fifo });
+      this.notifier.start();
+    }
+    return this.notifier;
   }
 
-  /** Its socket must be open (socketFor) before. */
+  /** Its socket must be open (SocketTable.open) before. */
   private createRuntime(
     instance: InstanceConfig,
     iface: InterfaceFacts,
     primaryAddress: string,
   ): InstanceRuntime {
     const { deps } = this;
+    const socket = this.sockets.get(iface.name, instance.family);
+    if (socket === undefined)
+      throw new Error(`no socket open for ${iface.name}/${instance.family}`);
     return new InstanceRuntime({
       config: instance,
       primaryAddress,
-      socket: this.sockets.get(socketKey(iface.name, instance.family)) as AdvertSocket,
+      socket,
       addresses: this.addresses,
       announce: deps.announce,
       clock: deps.clock,
@@ -471,7 +323,7 @@ export class Agent {
         vrid: instance.vrid,
         iface: instance.interface,
       }),
-      mode: this.initialMode(instance, this.cloudProbed ?? false),
+      mode: initialMode(instance, this.cloudProbed ?? false),
       reconciler: this.cloud?.reconcilerFor(instance.name),
       metrics: this.metrics,
       notifier: this.notifier,
@@ -497,98 +349,13 @@ export class Agent {
     this.linkUp.set(name, up);
     return up;
   }
-
-  private closeUnusedSockets(): void {
-    const used = new Set(this.runtimes.map((r) => socketKey(r.config.interface, r.config.family)));
-    for (const [key, socket] of this.sockets) {
-      if (used.has(key)) continue;
-      socket.close();
-      this.sockets.delete(key);
-      this.multicastJoined.delete(key);
-      this.unknownVrid.delete(key);
-    }
-  }
-
-  private initialMode(instance: InstanceConfig, cloud: boolean): TransportMode {
-    if (instance.mode !== 'auto') return instance.mode;
-    if (instance.unicast.peers.length === 0) return 'multicast';
-    // Clouds drop multicast: with peers known, unicast from the start.
-    return cloud ? 'unicast' : 'multicast';
-  }
-
-  /** One socket per (interface, family), shared by its instances, demultiplexed by VRID. */
-  private socketFor(iface: InterfaceFacts, family: IpFamily, config: FloatdConfig): AdvertSocket {
-    const key = socketKey(iface.name, family);
-    const existing = this.sockets.get(key);
-    const joinMulticast = config.instances.some(
-      (i) => i.interface === iface.name && i.family === family && i.mode !== 'unicast',
-    );
-    if (existing !== undefined) {
-      if (joinMulticast && this.multicastJoined.get(key) !== true) {
-        throw new StartupError(
-          `the VRRP socket on ${iface.name} (${family}) was opened for unicast only; a multicast instance there needs a restart of floatd`,
-        );
-      }
-      return existing;
-    }
-    const log = this.deps.logger.child({ component: 'io.socket', iface: iface.name, family });
-    const socketLog = new SocketLog(log, this.deps.clock);
-    // Unicast-only agents still join the group: mode auto may need it, and it costs nothing.
-    let socket: AdvertSocket;
-    try {
-      socket = this.deps.openSocket(iface, family, joinMulticast);
-    } catch (error) {
-      throw new StartupError(
-        `cannot open a VRRP socket on ${iface.name} (${family}): ${(error as Error).message}` +
-          ' (raw sockets need root or CAP_NET_RAW)',
-        { cause: error },
-      );
-    }
-    socket.on('advert', (received, receivedAgoMs) => {
-      const runtime = this.runtimes.find(
-        (r) =>
-          r.config.interface === iface.name &&
-          r.config.family === family &&
-          r.config.vrid === received.advert.vrid,
-      );
-      if (runtime === undefined) {
-        this.unknownVrid.set(key, (this.unknownVrid.get(key) ?? 0) + 1);
-        socketLog.unknownVrid(received.advert.vrid, received.src);
-        return;
-      }
-      runtime.receive(received, receivedAgoMs);
-    });
-    socket.on('reject', (reason, detail, src) => socketLog.rejected(reason, detail, src));
-    socket.on('error', (error) => log.warn({ err: error }, 'socket error'));
-    this.sockets.set(key, socket);
-    this.multicastJoined.set(key, joinMulticast);
-    return socket;
-  }
-
-  /** mode auto: multicast silence while a peer is known means multicast does not work here. */
-  private scheduleAutoCheck(): void {
-    const { clock } = this.deps;
-    this.autoTimer = clock.setTimer(clock.nowMs() + AUTO_CHECK_INTERVAL_MS, () => {
-      const now = clock.nowMs();
-      for (const r of this.runtimes) {
-        const { config } = r;
-        if (config.mode !== 'auto' || r.transportMode !== 'multicast') continue;
-        if (config.unicast.peers.length === 0) continue;
-        const heardAt = r.lastMulticastHeardAtMs ?? this.startedAtMs;
-        if (now - heardAt >= config.auto.multicastSilenceMs) {
-          r.setMode(
-            'unicast',
-            `nothing heard on multicast for ${config.auto.multicastSilenceMs} ms`,
-          );
-        }
-      }
-      this.scheduleAutoCheck();
-    });
-  }
 }
 
-function socketKey(iface: string, family: IpFamily): string {
-  return `${iface}/${family}`;
+function initialMode(instance: InstanceConfig, cloud: boolean): TransportMode {
+  if (instance.mode !== 'auto') return instance.mode;
+  if (instance.unicast.peers.length === 0) return 'multicast';
+  // Clouds drop multicast: with peers known, unicast from the start.
+  return cloud ? 'unicast' : 'multicast';
 }
 
 function primaryAddressOf(instance: InstanceConfig, iface: InterfaceFacts): string {
@@ -600,8 +367,4 @@ function primaryAddressOf(instance: InstanceConfig, iface: InterfaceFacts): stri
     );
   }
   return address;
-}
-
-export function multicastGroupOf(family: IpFamily): string {
-  return family === 'ipv4' ? VRRP_MULTICAST_V4 : VRRP_MULTICAST_V6;
 }

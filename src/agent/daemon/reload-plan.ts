@@ -92,3 +92,20 @@ function howChanged(old: InstanceConfig, next: InstanceConfig): 'kept' | 'in-pla
   }
   return 'in-place';
 }
+
+/** A plan's changes as instance names (the status record and the reload's log line). */
+export function changesByName(plan: Extract<ReloadPlan, { ok: true }>): {
+  readonly kept: readonly string[];
+  readonly inPlace: readonly string[];
+  readonly restarted: readonly string[];
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+} {
+  return {
+    kept: plan.kept,
+    inPlace: plan.inPlace.map((i) => i.name),
+    restarted: plan.restarted.map((i) => i.name),
+    added: plan.added.map((i) => i.name),
+    removed: plan.removed,
+  };
+}

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 
 import { parseConfigText } from '../../../src/agent/config/load-config.js';
 import type { FloatdConfig } from '../../../src/agent/config/schema.js';
-import { planReload, type ReloadPlan } from '../../../src/agent/daemon/reload-plan.js';
+import {
+  changesByName,
+  planReload,
+  type ReloadPlan,
+} from '../../../src/agent/daemon/reload-plan.js';
 
 interface Spec {
   readonly name: string;
@@ -28,13 +32,7 @@ function config(instances: readonly Spec[], top = ''): FloatdConfig {
 /** The plan as names only: easy to compare. */
 function summary(plan: ReloadPlan): Record<string, unknown> {
   if (!plan.ok) return { why: plan.why };
-  return {
-    kept: plan.kept,
-    inPlace: plan.inPlace.map((i) => i.name),
-    restarted: plan.restarted.map((i) => i.name),
-    added: plan.added.map((i) => i.name),
-    removed: plan.removed,
-  };
+  return { ...changesByName(plan) };
 }
 
 const none = { kept: [], inPlace: [], restarted: [], added: [], removed: [] };
