@@ -44,7 +44,7 @@ interface Instance {
   readonly name: string;
   driver: InstanceDriver;
   vipsHeld: boolean;
-  /** Transitions of the input being executed: the groups hear them after its other actions. */
+  /** What the groups hear of the input being executed, told after its actions (as the daemon). */
   readonly unrecorded: SyncGroupInput[];
   /** The reconciler machine of this router's cloud targets, when the seed has a cloud. */
   cloud?: SimCloudAgent | undefined;
@@ -154,12 +154,8 @@ export class SimHost {
       const views = new Map(
         [...this.instances.values()].map((i) => {
           const snap = i.driver.router.snapshot();
-          const view = {
-            state: snap.state,
-            syncReady: snap.syncReady,
-            groupFault: snap.groupFault,
-          };
-          return [i.name, { ...view, ownFault: false }] as const;
+          const { state, syncReady, groupFault, ownFault } = snap;
+          return [i.name, { state, syncReady, groupFault, ownFault }] as const;
         }),
       );
       this.groups = new SyncGroupSet(this.syncGroups, views);
@@ -167,10 +163,9 @@ export class SimHost {
     }
     const linkUp = this.network.isLinkUp(this.id);
     if (!linkUp) {
-      // The daemon's presetLink: the core first, then the groups hear of the FAULT of its own.
+      // The daemon's presetLink: the groups hear of it from the core ('own-fault').
       for (const instance of this.instances.values()) {
         instance.driver.feed({ type: 'interface', up: false });
-        this.tellGroups({ type: 'own-fault', member: instance.name, fault: true });
       }
     }
     for (const instance of this.instances.values()) instance.driver.feed({ type: 'startup' });
@@ -200,11 +195,7 @@ export class SimHost {
   setInterface(up: boolean): void {
     this.network.setLink(this.id, up);
     if (this.life !== 'running') return;
-    for (const instance of this.instances.values()) {
-      instance.driver.feed({ type: 'interface', up });
-      // The simulation's trackers only weigh (never demand FAULT): the link is the only reason.
-      this.tellGroups({ type: 'own-fault', member: instance.name, fault: !up });
-    }
+    for (const instance of this.instances.values()) instance.driver.feed({ type: 'interface', up });
   }
 
   setWeight(vrid: number, weightDelta: number): void {
@@ -356,7 +347,14 @@ export class SimHost {
         this.observer.drop(this.id, `anomaly:${action.reason}`);
         break;
       case 'sync-ready':
-        this.tellGroups({ type: 'sync-ready', member: instance.name, ready: action.ready });
+        instance.unrecorded.push({
+          type: 'sync-ready',
+          member: instance.name,
+          ready: action.ready,
+        });
+        break;
+      case 'own-fault':
+        instance.unrecorded.push({ type: 'own-fault', member: instance.name, fault: action.fault });
         break;
       case 'cloud-claim':
         instance.cloud?.becomeMaster();

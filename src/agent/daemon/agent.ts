@@ -209,7 +209,7 @@ export class Agent {
     // Before the instances start: the group sees every transition, the first included.
     this.unwireSyncGroups = startSyncGroups(config.syncGroups, this.runtimes, log, this.notifier);
     for (const runtime of this.runtimes) {
-      runtime.presetLink(await this.watchLink(runtime.config.interface), true);
+      runtime.presetLink(await this.watchLink(runtime.config.interface));
       runtime.start();
     }
     for (const r of this.runtimes) {

@@ -129,6 +129,7 @@ export class VirtualRouter {
       lastTransition: this.lastTransition,
       syncReady: this.syncReadyReason !== undefined,
       groupFault: this.groupFault,
+      ownFault: this.ownFault(),
     };
   }
 
@@ -172,10 +173,13 @@ export class VirtualRouter {
         this.groupFault = input.fault;
         this.reconcileFault(input.nowMs, out);
         break;
-      case 'interface':
+      case 'interface': {
+        const before = this.ownFault();
         this.interfaceUp = input.up;
+        this.tellOwnFault(before, out);
         this.reconcileFault(input.nowMs, out);
         break;
+      }
       case 'shutdown':
         this.handleShutdown(input.nowMs, input.releaseSent === true, out);
         break;
@@ -407,7 +411,9 @@ export class VirtualRouter {
     priorityChanged = false,
   ): void {
     const before = priorityChanged ? Number.NaN : this.effectivePriority;
+    const faultBefore = this.ownFault();
     this.tracking = status;
+    this.tellOwnFault(faultBefore, out);
     this.reconcileFault(nowMs, out);
     // A master whose priority moved tells its backups now: a preempting backup then takes over
     // within its Skew_Time instead of at our next Adver_Timer.
@@ -516,8 +522,18 @@ export class VirtualRouter {
     }
   }
 
+  private ownFault(): boolean {
+    return !this.interfaceUp || this.tracking.fault;
+  }
+
   private wantsFault(): boolean {
-    return !this.interfaceUp || this.tracking.fault || this.groupFault;
+    return this.ownFault() || this.groupFault;
+  }
+
+  /** Its sync group follows a FAULT of its own: said first, before the transition it causes. */
+  private tellOwnFault(before: boolean, out: VrrpAction[]): void {
+    const now = this.ownFault();
+    if (now !== before) out.push({ type: 'own-fault', fault: now });
   }
 
   private reconcileFault(nowMs: number, out: VrrpAction[]): void {

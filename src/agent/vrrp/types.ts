@@ -152,6 +152,11 @@ export type VrrpAction =
    * (then `ready: false`; a transition ends it too, without this action).
    */
   | { readonly type: 'sync-ready'; readonly ready: boolean }
+  /**
+   * Whether this router wants FAULT for a reason of its own (its link, a tracker), apart from
+   * its sync group's FAULT: the group follows it. Said when it changes.
+   */
+  | { readonly type: 'own-fault'; readonly fault: boolean }
   | { readonly type: 'advert-dropped'; readonly reason: AdvertDropReason; readonly src: string }
   | { readonly type: 'advert-anomaly'; readonly reason: AdvertAnomaly; readonly src: string };
 
@@ -178,4 +183,6 @@ export interface VirtualRouterSnapshot {
   readonly syncReady: boolean;
   /** Held in FAULT by its sync group ('group-fault'). */
   readonly groupFault: boolean;
+  /** Wants FAULT for a reason of its own: link down, or a tracker says so. */
+  readonly ownFault: boolean;
 }

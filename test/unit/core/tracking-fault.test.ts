@@ -244,6 +244,8 @@ describe('FAULT', () => {
   it('interface down in MASTER -> FAULT, no advert (no link to send it on), del-vips, cloud-release', () => {
     const { router, masterSinceMs: t0 } = startAsMaster();
     expect(router.handle({ type: 'interface', nowMs: t0 + 10, up: false })).toEqual([
+      // First, for its sync group (if any): a FAULT of its own.
+      { type: 'own-fault', fault: true },
       {
         type: 'transition',
         from: 'master',
@@ -266,6 +268,7 @@ describe('FAULT', () => {
       status: { weightDelta: 0, fault: true },
     });
     expect(out).toEqual([
+      { type: 'own-fault', fault: true },
       {
         type: 'transition',
         from: 'master',
@@ -289,6 +292,7 @@ describe('FAULT', () => {
     ({ input }) => {
       const { router } = startRouter();
       expect(router.handle({ ...input, nowMs: 500 })).toEqual([
+        { type: 'own-fault', fault: true },
         {
           type: 'transition',
           from: 'backup',
@@ -326,6 +330,7 @@ describe('FAULT', () => {
       if (clear.type === 'interface') router.handle({ type: 'interface', nowMs: 500, up: false });
       else router.handle({ type: 'tracking', nowMs: 500, status: { weightDelta: 0, fault: true } });
       expect(router.handle({ ...clear, nowMs: 2000 })).toEqual([
+        { type: 'own-fault', fault: false },
         {
           type: 'transition',
           from: 'fault',
@@ -344,14 +349,15 @@ describe('FAULT', () => {
     router.handle({ type: 'interface', nowMs: 100, up: false });
     const out = router.handle({ type: 'interface', nowMs: 200, up: true });
     expect(types(out)).toEqual([
+      'own-fault',
       'transition',
       'send-advert',
       'cloud-claim',
       'add-vips',
       'send-garp',
     ]);
-    expect(out[0]).toMatchObject({ from: 'fault', to: 'master', reason: 'fault-cleared' });
-    expect(out[1]).toEqual({ type: 'send-advert', advert: advertFrom({ priority: 255 }) });
+    expect(out[1]).toMatchObject({ from: 'fault', to: 'master', reason: 'fault-cleared' });
+    expect(out[2]).toEqual({ type: 'send-advert', advert: advertFrom({ priority: 255 }) });
     expect(router.nextDeadlineMs()).toBe(1200);
   });
 
@@ -362,15 +368,21 @@ describe('FAULT', () => {
     expect(
       router.handle({ type: 'tracking', nowMs: 300, status: { weightDelta: 0, fault: false } }),
     ).toEqual([]);
-    expect(router.snapshot().state).toBe('fault');
-    expect(router.handle({ type: 'interface', nowMs: 400, up: true })).toHaveLength(1);
+    expect(router.snapshot()).toMatchObject({ state: 'fault', ownFault: true });
+    expect(types(router.handle({ type: 'interface', nowMs: 400, up: true }))).toEqual([
+      'own-fault',
+      'transition',
+    ]);
     expect(router.snapshot().state).toBe('backup');
   });
 
   it('startup while the interface is down -> FAULT (not BACKUP, not MASTER even for the owner)', () => {
     for (const priority of [100, 255]) {
       const router = makeRouter({ priority });
-      expect(router.handle({ type: 'interface', nowMs: 0, up: false })).toEqual([]);
+      // Before startup nothing moves; its sync group still hears of the FAULT of its own.
+      expect(router.handle({ type: 'interface', nowMs: 0, up: false })).toEqual([
+        { type: 'own-fault', fault: true },
+      ]);
       expect(router.handle({ type: 'startup', nowMs: 10 })).toEqual([
         {
           type: 'transition',
