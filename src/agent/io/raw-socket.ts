@@ -3,6 +3,7 @@
 // - send() is queued and done when the fd is writable; errors arrive in the callback.
 // - send() after close() silently opens a NEW fd without our options: never send after close.
 // - recvfrom only (no recvmsg): no ancillary data (IPv6 hop limit, destination address).
+// - one recvfrom per readable event: openRawSocket reads until the queue is empty instead.
 // - a receive error is emitted as 'error' and the socket stays open; a poll error is emitted
 //   as 'error' and the socket closes itself ('close' follows).
 // - 'message' buffers are slices of one shared receive buffer: copy what must outlive the call.
@@ -71,5 +72,48 @@ export function openRawSocket(family: RawFamily, protocol: number, bufferSize: n
     socket.close();
     throw error;
   }
+  readUntilEmpty(socket as unknown as RawSocketInternals);
   return socket;
+}
+
+/** raw-socket's innards that its receive path uses (index.js). */
+interface RawSocketInternals {
+  readonly wrap: {
+    recv(buffer: Buffer, got: (buffer: Buffer, bytes: number, source: string) => void): void;
+    removeAllListeners(event: string): void;
+    on(event: string, listener: () => void): void;
+  };
+  readonly buffer: Buffer;
+  emit(event: string, ...args: unknown[]): boolean;
+}
+
+/** Packets read per readiness at most: a flood cannot hold the event loop. */
+const READS_PER_WAKEUP = 64;
+
+/**
+ * raw-socket reads one packet each time the fd is readable, so packets queued while the event
+ * loop was busy (startup work, GC, a loaded host) come one per loop turn, oldest first. A
+ * BACKUP whose Master_Down timer came due meanwhile then fires it after reading only the
+ * oldest advert, whose receive time no longer holds the timer, while the live MASTER's newer
+ * adverts still wait in the queue: a takeover from a live MASTER. Reading until the queue is
+ * empty hands every queued advert to the core before any timer of that turn fires.
+ */
+function readUntilEmpty(socket: RawSocketInternals): void {
+  const { wrap } = socket;
+  wrap.removeAllListeners('recvReady');
+  wrap.on('recvReady', () => {
+    for (let i = 0; i < READS_PER_WAKEUP; i++) {
+      try {
+        wrap.recv(socket.buffer, (buffer, bytes, source) => {
+          socket.emit('message', buffer.subarray(0, bytes), source);
+        });
+      } catch (error) {
+        // EAGAIN: the queue is empty (the fd is non-blocking). Anything else is raw-socket's.
+        if (!/temporarily unavailable|would block/i.test((error as Error).message)) {
+          socket.emit('error', error);
+        }
+        return;
+      }
+    }
+  });
 }

@@ -1,7 +1,8 @@
 // Runs the VRRP transport INSIDE a lab host (raw sockets belong to the current network
 // namespace): `ip netns exec NS node --import tsx socket-probe.ts MODE key=value...`.
 // Prints one JSON object per line on stdout.
-//   listen iface=eth0 families=ipv4,ipv6 [join=0]      until killed (SIGTERM prints counters)
+//   listen iface=eth0 families=ipv4,ipv6 [join=0] [stallMs=N]   until killed (SIGTERM prints
+//          counters); stallMs blocks the event loop that long once ready, then prints 'turn'
 //   send   iface=eth0 family=ipv4 plan='<SendPlan>'     sends, listens lingerMs, prints counters
 //   inject iface=eth0 family=ipv4 packets='<Inject[]>'  crafted packets (bad TTL, checksum...)
 //   flood  iface=eth0 count=N packet='<Inject>'         one IPv4 packet N times, as fast as it goes
@@ -97,6 +98,14 @@ async function listen(args: Map<string, string>): Promise<void> {
     process.exit(0);
   });
   print({ event: 'ready', iface });
+  const stallMs = Number(args.get('stallMs') ?? 0);
+  if (stallMs > 0) {
+    // A busy event loop (startup work, GC): packets queue in the socket meanwhile. 'turn' shows
+    // what was read before the loop's next check phase, where a due timer would fire.
+    print({ event: 'stall', untilMs: Date.now() + stallMs });
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, stallMs);
+    setImmediate(() => print({ event: 'turn' }));
+  }
   await new Promise(() => undefined);
 }
 

@@ -80,6 +80,9 @@ interface ProbeEvent {
   readonly sendErrors?: number;
   readonly received?: number;
   readonly rejected?: Record<string, number>;
+  /** 'injected': when it was sent; 'stall': when the blocked loop resumes (wall-clock ms). */
+  readonly atMs?: number;
+  readonly untilMs?: number;
 }
 
 interface Env {
@@ -360,6 +363,34 @@ describe('raw-socket VRRP transport', () => {
       ['own-packet', h2.ip],
     ]);
     expect(eventsOf(l2).filter(isAdvertFrom('ipv4', h3.ip))).toEqual([]);
+  });
+
+  it('reads every advert queued while its event loop was blocked before the next loop turn', async (ctx) => {
+    // raw-socket alone reads one packet per loop turn: a BACKUP stalled past its Master_Down
+    // timer would fire it on the oldest advert while the live MASTER's newer ones still wait.
+    const { h1, h3 } = await env(ctx);
+    const stalled = probe(h1, 'listen', { iface: 'eth0', families: 'ipv4', stallMs: 6000 });
+    try {
+      const [stall] = await waitForEvents(stalled, (e) => e.event === 'stall', 1);
+      const packets = [0, 1, 2, 3, 4].map((i): Inject => ({
+        advert: { ...V3, priority: 100 + i },
+        src: h3.ip,
+        dst: '224.0.0.18',
+        delayMs: 20,
+      }));
+      const injected = await runProbe(h3, 'inject', { iface: 'eth0', family: 'ipv4', packets });
+      const sentAt = injected.filter((e) => e.event === 'injected').map((e) => e.atMs ?? Infinity);
+      expect(sentAt).toHaveLength(5);
+      // Inconclusive unless every packet arrived while the loop was blocked.
+      expect(Math.max(...sentAt), stalled.output()).toBeLessThan(stall?.untilMs ?? 0);
+      await waitForEvents(stalled, (e) => e.event === 'turn', 1);
+      const order = eventsOf(stalled)
+        .filter((e) => e.event === 'turn' || isAdvertFrom('ipv4', h3.ip)(e))
+        .map((e) => (e.event === 'turn' ? 'turn' : e.advert?.priority));
+      expect(order).toEqual([100, 101, 102, 103, 104, 'turn']);
+    } finally {
+      await stalled.kill();
+    }
   });
 
   it('sends v3 over IPv6 from the link-local address, multicast and unicast', async (ctx) => {
