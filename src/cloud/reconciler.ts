@@ -8,14 +8,16 @@ import type { Logger } from 'pino';
 import { CloudApiError } from './errors.js';
 import type { CloudMetrics } from './metrics.js';
 import type { CloudProvider } from './provider.js';
-import {
-  InstanceMachine,
-  type CloudRole,
-  type InstanceCommand,
-} from './reconcile/instance-machine.js';
+import { InstanceMachine, type CloudRole } from './reconcile/instance-machine.js';
 import { DEFAULT_RECONCILER_SETTINGS, type ReconcilerSettings } from './reconcile/settings.js';
 import type { FailoverTimeline, TargetStatus } from './reconcile/status.js';
-import type { CallOutcome, CloudCall, MachineInput, MachineNote } from './reconcile/types.js';
+import type {
+  CallOutcome,
+  CloudCall,
+  MachineCommand,
+  MachineInput,
+  MachineNote,
+} from './reconcile/types.js';
 import type { CloudTarget } from './target.js';
 import { epochNowMs, monotonicNowMs, nextTurn, realTiming, type CloudTiming } from './timing.js';
 
@@ -114,13 +116,13 @@ export class Reconciler {
     this.afterStep();
   }
 
-  private execute(commands: readonly InstanceCommand[]): void {
+  private execute(commands: readonly MachineCommand[]): void {
     // A claim goes on the wire in this turn, alone, and the calls that came with it one turn
     // later: the SDK turns a call into a request over many promise steps, and calls started
     // together reach the wire late together (measured: ~10 ms for the first claim). Calls without
     // a claim go after this turn's synchronous work (a flap in the same turn cancels them unsent).
-    const calls: (InstanceCommand & { type: 'call' })[] = [];
-    const notes: (InstanceCommand & { type: 'note' })[] = [];
+    const calls: (MachineCommand & { type: 'call' })[] = [];
+    const notes: (MachineCommand & { type: 'note' })[] = [];
     for (const command of commands) {
       if (command.type === 'note') notes.push(command);
       else if (command.type === 'cancel') {

@@ -3,13 +3,10 @@
 // against EC2. Every claim it sends is checked at the moment it leaves: only a MASTER that is not
 // fenced may send one (invariant h).
 import type { TimerHandle } from '../../src/agent/clock.js';
-import {
-  InstanceMachine,
-  type InstanceCommand,
-} from '../../src/cloud/reconcile/instance-machine.js';
+import { InstanceMachine } from '../../src/cloud/reconcile/instance-machine.js';
 import type { ReconcilerSettings } from '../../src/cloud/reconcile/settings.js';
 import { DEFAULT_BACKOFF } from '../../src/cloud/reconcile/backoff.js';
-import type { CallOutcome, MachineInput } from '../../src/cloud/reconcile/types.js';
+import type { CallOutcome, MachineCommand, MachineInput } from '../../src/cloud/reconcile/types.js';
 import type { CloudTarget } from '../../src/cloud/target.js';
 import type { Prng } from './prng.js';
 import type { SimClock } from './sim-clock.js';
@@ -128,7 +125,7 @@ export class SimCloudAgent {
     this.rearm();
   }
 
-  private execute(commands: readonly InstanceCommand[]): void {
+  private execute(commands: readonly MachineCommand[]): void {
     for (const command of commands) {
       switch (command.type) {
         case 'note':

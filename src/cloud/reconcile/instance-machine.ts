@@ -8,9 +8,6 @@ import type { TargetStatus } from './status.js';
 import { TargetMachine } from './target-machine.js';
 import type { MachineCommand, MachineInput } from './types.js';
 
-/** A command of one of the instance's targets (MachineCommand names which). */
-export type InstanceCommand = MachineCommand;
-
 export type CloudRole = 'master' | 'backup';
 
 export interface InstanceMachineOptions {
@@ -62,9 +59,9 @@ export class InstanceMachine {
     return this.ready;
   }
 
-  step(input: MachineInput): InstanceCommand[] {
+  step(input: MachineInput): MachineCommand[] {
     // No closures, no copies: it runs at every input (millions in the simulation).
-    const out: InstanceCommand[] = [];
+    const out: MachineCommand[] = [];
     const machines = this.machines;
     switch (input.type) {
       case 'ready':
@@ -111,7 +108,7 @@ export class InstanceMachine {
     return out;
   }
 
-  private collect(out: InstanceCommand[], commands: readonly MachineCommand[]): void {
+  private collect(out: MachineCommand[], commands: readonly MachineCommand[]): void {
     for (const command of commands) {
       if (command.type === 'call') this.owners.set(command.callId, command.target);
       out.push(command);

@@ -138,7 +138,7 @@ export class TargetMachine {
       this.pendingRelease = undefined;
     }
     if (this.me === undefined) {
-      this.setPhase('waiting-for-cloud');
+      this.phase = 'waiting-for-cloud';
       this.flow = { at: 'waiting-for-cloud', trigger, atMs };
     } else {
       this.begin(trigger, atMs, nowMs);
@@ -156,7 +156,7 @@ export class TargetMachine {
     this.startRun();
     this.master = false;
     this.flow = { at: 'idle' };
-    this.setPhase('idle');
+    this.phase = 'idle';
     this.fencedBy = undefined;
     if (release !== undefined) this.pendingRelease = { record: release, beforeRun: runBefore };
     this.maybeRelease();
@@ -306,7 +306,7 @@ export class TargetMachine {
     this.beat = 0;
     this.recordWritten = false;
     this.fencedBy = undefined;
-    this.setPhase('claiming');
+    this.phase = 'claiming';
     this.timeline = { trigger, term, startedAtMs };
     this.note('info', 'cloud-claim', 'claiming cloud target', { trigger, term, startedAtMs });
     // The claim first; the record beside it (the runner puts the claim on the wire first): a
@@ -374,7 +374,7 @@ export class TargetMachine {
         if (flow.fences?.callId !== callId) return;
         if (this.stepFailed(flow.fences, outcome, nowMs)) return;
         if (this.checkFence(records(outcome), nowMs)) return;
-        this.setPhase('claiming');
+        this.phase = 'claiming';
         this.flow = { at: 'reclaim', claim: this.newClaim(nowMs) };
         return;
       case 'reclaim':
@@ -512,7 +512,7 @@ export class TargetMachine {
       observedOwner: owner,
       detail,
     });
-    this.setPhase('verifying');
+    this.phase = 'verifying';
     this.flow = { at: 'drift', untilMs: nowMs + this.options.settings.driftConfirmMs };
   }
 
@@ -660,7 +660,7 @@ export class TargetMachine {
   // --- read-back, fences ----------------------------------------------------------------------
 
   private startVerify(nowMs: number): void {
-    this.setPhase('verifying');
+    this.phase = 'verifying';
     const flow: Flow & { at: 'verify' } = {
       at: 'verify',
       sinceMs: nowMs,
@@ -696,7 +696,7 @@ export class TargetMachine {
         timeline: this.timeline,
       });
     }
-    this.setPhase('converged');
+    this.phase = 'converged';
     this.flow = { at: 'steady', untilMs: nowMs + this.options.settings.recheckIntervalMs };
   }
 
@@ -714,7 +714,7 @@ export class TargetMachine {
       );
     }
     this.fencedBy = holder;
-    this.setPhase('fenced');
+    this.phase = 'fenced';
     if (holder.term <= this.settledTerm) {
       this.note(
         'info',
@@ -883,10 +883,6 @@ export class TargetMachine {
   private identity(): MachineIdentity {
     if (this.me === undefined) throw new Error('cloud machine: no identity yet');
     return this.me;
-  }
-
-  private setPhase(phase: TargetPhase): void {
-    this.phase = phase;
   }
 
   private note(

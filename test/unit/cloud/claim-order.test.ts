@@ -4,12 +4,9 @@
 // (InvalidParameterValue) is retried with backoff, not after a re-check.
 import { describe, expect, it } from 'vitest';
 import { explainClaimOrder } from '../../../src/cloud/reconcile/claim-order.js';
-import {
-  InstanceMachine,
-  type InstanceCommand,
-} from '../../../src/cloud/reconcile/instance-machine.js';
+import { InstanceMachine } from '../../../src/cloud/reconcile/instance-machine.js';
 import { DEFAULT_RECONCILER_SETTINGS } from '../../../src/cloud/reconcile/settings.js';
-import type { CallOutcome, CloudCall } from '../../../src/cloud/reconcile/types.js';
+import type { CallOutcome, CloudCall, MachineCommand } from '../../../src/cloud/reconcile/types.js';
 import type { CloudTarget } from '../../../src/cloud/target.js';
 
 const VIP = '10.0.1.50';
@@ -22,7 +19,7 @@ const ROUTE: CloudTarget = {
 };
 const T0 = 1_750_000_000_000;
 
-type Call = InstanceCommand & { type: 'call' };
+type Call = MachineCommand & { type: 'call' };
 
 function machineFor(targets: readonly CloudTarget[]): InstanceMachine {
   const machine = new InstanceMachine({
@@ -38,7 +35,7 @@ function machineFor(targets: readonly CloudTarget[]): InstanceMachine {
   return machine;
 }
 
-function calls(commands: readonly InstanceCommand[], kind?: CloudCall['kind']): Call[] {
+function calls(commands: readonly MachineCommand[], kind?: CloudCall['kind']): Call[] {
   return commands.filter(
     (c): c is Call => c.type === 'call' && (kind === undefined || c.call.kind === kind),
   );
