@@ -2,6 +2,7 @@
 // the real codec. Frames out are encoded; frames in are decoded and demultiplexed by VRID.
 import type { SyncGroupConfig } from '../../src/agent/config/schema.js';
 import { InstanceDriver } from '../../src/agent/instance-driver.js';
+import { SyncGroupDriver } from '../../src/agent/sync-group-driver.js';
 import {
   decodeIpv4Packet,
   decodeIpv6Payload,
@@ -84,9 +85,7 @@ export class SimHost {
   private readonly instances = new Map<number, Instance>();
   private weightDelta = new Map<number, number>();
   /** The real sync-group machine, as the daemon runs it (daemon/sync-groups.ts). */
-  private groups: SyncGroupSet | undefined;
-  private readonly groupQueue: SyncGroupCommand[] = [];
-  private groupDraining = false;
+  private groups: SyncGroupDriver | undefined;
 
   constructor(
     readonly id: string,
@@ -158,8 +157,14 @@ export class SimHost {
           return [i.name, { state, syncReady, groupFault, ownFault }] as const;
         }),
       );
-      this.groups = new SyncGroupSet(this.syncGroups, views);
-      this.runGroups(this.groups.start());
+      this.groups = new SyncGroupDriver(
+        new SyncGroupSet(this.syncGroups, views),
+        (c) => this.executeGroups(c),
+        (error) => {
+          throw error;
+        },
+      );
+      this.groups.start();
     }
     const linkUp = this.network.isLinkUp(this.id);
     if (!linkUp) {
@@ -211,28 +216,18 @@ export class SimHost {
 
   private unwire(): void {
     this.groups = undefined;
-    this.groupQueue.length = 0;
   }
 
   private tellGroups(input: SyncGroupInput): void {
-    if (this.groups !== undefined) this.runGroups(this.groups.step(input));
+    this.groups?.tell(input);
   }
 
-  /** As the daemon's executor: commands caused while others run queue behind them. */
-  private runGroups(commands: readonly SyncGroupCommand[]): void {
-    this.groupQueue.push(...commands);
-    if (this.groupDraining) return;
-    this.groupDraining = true;
-    try {
-      for (let c = this.groupQueue.shift(); c !== undefined; c = this.groupQueue.shift()) {
-        if (c.type !== 'feed') continue;
-        if (c.input.type === 'sync-backup' && this.sabotage === 'no-group-cascade') continue;
-        const instance = [...this.instances.values()].find((i) => i.name === c.member);
-        instance?.driver.feed(c.input);
-      }
-    } finally {
-      this.groupDraining = false;
-    }
+  /** The daemon's sync-group executor, minus its log and notify hooks. */
+  private executeGroups(c: SyncGroupCommand): void {
+    if (c.type !== 'feed') return;
+    if (c.input.type === 'sync-backup' && this.sabotage === 'no-group-cascade') return;
+    const instance = [...this.instances.values()].find((i) => i.name === c.member);
+    instance?.driver.feed(c.input);
   }
 
   /** The configuration the scenario planned (what the router should be running). */

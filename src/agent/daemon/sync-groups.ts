@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { SyncGroupConfig } from '../config/schema.js';
 import type { NotifyRunner } from '../notify/notify-runner.js';
 import type { NotifyState } from '../notify/types.js';
+import { SyncGroupDriver } from '../sync-group-driver.js';
 import type { VrrpState } from '../vrrp/types.js';
 import {
   SyncGroupSet,
@@ -43,21 +44,6 @@ export function startSyncGroups(
   const machine = new SyncGroupSet(groups, new Map(members.map((m) => [m.name, m.syncView()])));
   const configOf = new Map(groups.map((g) => [g.name, g]));
   const logs = new Map(groups.map((g) => [g.name, logger.child({ syncGroup: g.name })]));
-  // A member fed here may answer at once (its transition); those commands queue behind the
-  // ones under way, so the machine's order holds and no feed runs inside another.
-  const queue: SyncGroupCommand[] = [];
-  let draining = false;
-  const run = (commands: readonly SyncGroupCommand[]): void => {
-    queue.push(...commands);
-    if (draining) return;
-    draining = true;
-    try {
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) execute(next);
-    } finally {
-      draining = false;
-      queue.length = 0;
-    }
-  };
   const execute = (command: SyncGroupCommand): void => {
     switch (command.type) {
       case 'feed':
@@ -89,7 +75,10 @@ export function startSyncGroups(
       }
     }
   };
-  for (const member of members) member.setSyncSink((input) => run(machine.step(input)));
-  run(machine.start());
+  const driver = new SyncGroupDriver(machine, execute, (error, command) =>
+    logger.error({ err: error, command }, 'sync group: a command failed'),
+  );
+  for (const member of members) member.setSyncSink((input) => driver.tell(input));
+  driver.start();
   return () => members.forEach((m) => m.setSyncSink(undefined));
 }

@@ -76,7 +76,7 @@ export function openRawSocket(family: RawFamily, protocol: number, bufferSize: n
   return socket;
 }
 
-/** raw-socket's innards that its receive path uses (index.js). */
+/** raw-socket's innards that its receive path uses (index.js; the version is pinned). */
 interface RawSocketInternals {
   readonly wrap: {
     recv(buffer: Buffer, got: (buffer: Buffer, bytes: number, source: string) => void): void;
@@ -85,10 +85,16 @@ interface RawSocketInternals {
   };
   readonly buffer: Buffer;
   emit(event: string, ...args: unknown[]): boolean;
+  once(event: 'close', listener: () => void): void;
+  close(): unknown;
 }
 
-/** Packets read per readiness at most: a flood cannot hold the event loop. */
-const READS_PER_WAKEUP = 64;
+/**
+ * How long one wakeup reads at most: a flood cannot hold the event loop. A count would not do:
+ * one socket carries every VRID on the interface, and after a long stall the newest adverts,
+ * the ones that matter, are the last in the queue.
+ */
+const READ_BUDGET_MS = 5;
 
 /**
  * raw-socket reads one packet each time the fd is readable, so packets queued while the event
@@ -100,9 +106,29 @@ const READS_PER_WAKEUP = 64;
  */
 function readUntilEmpty(socket: RawSocketInternals): void {
   const { wrap } = socket;
+  if (
+    typeof wrap?.recv !== 'function' ||
+    typeof wrap.removeAllListeners !== 'function' ||
+    !Buffer.isBuffer(socket.buffer)
+  ) {
+    // Another raw-socket than the one pinned: its own handler stays (one read per event).
+    return;
+  }
+  // raw-socket's recv() on a closed socket silently opens a new one: never read after close
+  // (ours, or raw-socket's own after a poll error).
+  let closed = false;
+  const close = socket.close.bind(socket);
+  socket.close = () => {
+    closed = true;
+    return close();
+  };
+  socket.once('close', () => {
+    closed = true;
+  });
   wrap.removeAllListeners('recvReady');
   wrap.on('recvReady', () => {
-    for (let i = 0; i < READS_PER_WAKEUP; i++) {
+    const startMs = performance.now();
+    while (!closed && performance.now() - startMs < READ_BUDGET_MS) {
       try {
         wrap.recv(socket.buffer, (buffer, bytes, source) => {
           socket.emit('message', buffer.subarray(0, bytes), source);
