@@ -1,0 +1,121 @@
+// The serverless controller's decision for a group (src/cloud/controller/decide.ts) and the
+// rise/fall health counter it decides from.
+import { describe, expect, it } from 'vitest';
+import { decideGroup } from '../../../../src/cloud/controller/decide.js';
+import { HealthCounter } from '../../../../src/cloud/controller/health.js';
+import type {
+  Candidate,
+  ControllerGroup,
+  Health,
+  Holding,
+} from '../../../../src/cloud/controller/types.js';
+
+const A: Candidate = {
+  instanceId: 'i-0aaaaaaaaaaaaaaaa',
+  networkInterfaceId: 'eni-0aaaaaaaaaaaaaaaa',
+  priority: 150,
+  address: '10.0.1.10',
+};
+const B: Candidate = {
+  instanceId: 'i-0bbbbbbbbbbbbbbbb',
+  networkInterfaceId: 'eni-0bbbbbbbbbbbbbbbb',
+  priority: 100,
+  address: '10.0.1.11',
+};
+
+function group(preempt: boolean): ControllerGroup {
+  return {
+    name: 'nat',
+    targets: [
+      { kind: 'route-table', routeTableIds: ['rtb-01234567'], destinationCidr: '0.0.0.0/0' },
+    ],
+    candidates: [B, A],
+    health: {
+      check: { type: 'tcp', port: 22 },
+      intervalMs: 5000,
+      timeoutMs: 2000,
+      rise: 2,
+      fall: 3,
+    },
+    preempt,
+  };
+}
+
+const held = (c: Candidate): Holding => ({ kind: 'candidate', instanceId: c.instanceId });
+const health =
+  (a: Health, b: Health) =>
+  (id: string): Health =>
+    id === A.instanceId ? a : id === B.instanceId ? b : 'unknown';
+
+describe('the controller decides where a group belongs', () => {
+  it.each([
+    // [holding, A, B, preempt, expected]
+    ['nobody', { kind: 'none' }, 'healthy', 'healthy', true, 'move A'],
+    ['nobody, only B healthy', { kind: 'none' }, 'unhealthy', 'healthy', true, 'move B'],
+    ['B holds, A better, preempt', held(B), 'healthy', 'healthy', true, 'move A'],
+    ['B holds, A better, no preempt', held(B), 'healthy', 'healthy', false, 'keep B'],
+    ['A holds, A fails', held(A), 'unhealthy', 'healthy', false, 'move B'],
+    ['A holds, not known yet', held(A), 'unknown', 'healthy', true, 'keep A'],
+    ['A holds, A fails, none healthy', held(A), 'unhealthy', 'unknown', true, 'wait'],
+    ['a live agent holds it', { kind: 'agent', owner: 'i-0c' }, 'healthy', 'healthy', true, 'wait'],
+    [
+      'another ENI holds it',
+      { kind: 'other', networkInterfaceId: 'eni-0x' },
+      'unknown',
+      'healthy',
+      true,
+      'move B',
+    ],
+  ] as const)('%s -> %s', (_name, holding, a, b, preempt, expected) => {
+    const d = decideGroup(group(preempt), holding as Holding, health(a, b));
+    const summary =
+      d.action === 'move'
+        ? `move ${d.to === A ? 'A' : 'B'}`
+        : d.action === 'keep'
+          ? `keep ${d.instanceId === A.instanceId ? 'A' : 'B'}`
+          : 'wait';
+    expect(summary, d.why).toBe(expected);
+    expect(d.why.length).toBeGreaterThan(0);
+  });
+
+  it('the same facts give the same decision (a duplicated event changes nothing)', () => {
+    const facts = [group(true), held(B), health('healthy', 'healthy')] as const;
+    expect(decideGroup(...facts)).toEqual(decideGroup(...facts));
+  });
+
+  it('equal priorities always pick the same candidate, whatever the list order', () => {
+    const twin: Candidate = { ...B, priority: A.priority };
+    const g = { ...group(true), candidates: [twin, A] };
+    const h = health('healthy', 'healthy');
+    const first = decideGroup(g, { kind: 'none' }, h);
+    const second = decideGroup({ ...g, candidates: [A, twin] }, { kind: 'none' }, h);
+    expect(first).toEqual(second);
+  });
+});
+
+describe('rise and fall', () => {
+  it('unknown until rise successes or fall failures in a row', () => {
+    const h = new HealthCounter(2, 3);
+    expect(h.record(true)).toBe('unknown');
+    expect(h.record(true)).toBe('healthy');
+    expect(h.record(false)).toBe('healthy');
+    expect(h.record(false)).toBe('healthy');
+    expect(h.record(true)).toBe('healthy'); // the run of failures is broken
+    expect([h.record(false), h.record(false), h.record(false)]).toEqual([
+      'healthy',
+      'healthy',
+      'unhealthy',
+    ]);
+    expect(h.record(true)).toBe('unhealthy');
+    expect(h.record(true)).toBe('healthy');
+  });
+
+  it('a state-change event (stopping, terminated) is unhealthy at once', () => {
+    const h = new HealthCounter(2, 3);
+    h.record(true);
+    h.record(true);
+    h.down();
+    expect(h.health).toBe('unhealthy');
+    expect(h.record(true)).toBe('unhealthy');
+  });
+});
