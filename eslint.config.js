@@ -139,7 +139,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cloud/reconcile/**/*.ts'],
+    files: ['src/cloud/reconcile/**/*.ts', 'src/cloud/controller/logic/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,6 +1,7 @@
-// ARCHITECTURE.md: the VRRP core, and the cloud reconciler machine built the same way, never touch
-// the clock, randomness, sockets, processes or timers. ESLint enforces it while editing; this test
-// enforces it independently, from the source text and from the module graph each actually loads.
+// ARCHITECTURE.md: the VRRP core, and the cloud reconciler machine and the controller's decisions
+// built the same way, never touch the clock, randomness, sockets, processes or timers. ESLint
+// enforces it while editing; this test enforces it independently, from the source text and from
+// the module graph each actually loads.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,8 @@ const PURE_FOLDERS: readonly PureFolder[] = [
     dir: join(repoRoot, 'src/cloud/reconcile'),
     alsoAllowed: ['src/cloud/provider.ts', 'src/cloud/target.ts'],
   },
+  // The serverless controller's decisions, apart from its handler's I/O.
+  { dir: join(repoRoot, 'src/cloud/controller/logic'), alsoAllowed: ['src/cloud/target.ts'] },
 ];
 
 function sourceFiles(dir: string): string[] {
@@ -70,7 +73,7 @@ describe.each(PURE_FOLDERS.map((f) => [relative(repoRoot, f.dir), f] as const))(
     const allowed = new Set(alsoAllowed.map((f) => join(repoRoot, f).replace(/\.ts$/, '.js')));
 
     it('has source files to check', () => {
-      expect(files.length).toBeGreaterThan(3);
+      expect(files.length).toBeGreaterThanOrEqual(3);
     });
 
     it.each(files.map((f) => [relative(repoRoot, f), f]))(

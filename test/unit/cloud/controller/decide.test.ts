@@ -1,14 +1,14 @@
-// The serverless controller's decision for a group (src/cloud/controller/decide.ts) and the
+// The serverless controller's decision for a group (src/cloud/controller/logic/decide.ts) and the
 // rise/fall health counter it decides from.
 import { describe, expect, it } from 'vitest';
-import { decideGroup } from '../../../../src/cloud/controller/decide.js';
-import { HealthCounter } from '../../../../src/cloud/controller/health.js';
+import { decideGroup } from '../../../../src/cloud/controller/logic/decide.js';
+import { HealthCounter } from '../../../../src/cloud/controller/logic/health.js';
 import type {
   Candidate,
   ControllerGroup,
   Health,
   Holding,
-} from '../../../../src/cloud/controller/types.js';
+} from '../../../../src/cloud/controller/logic/types.js';
 
 const A: Candidate = {
   instanceId: 'i-0aaaaaaaaaaaaaaaa',

@@ -1,7 +1,7 @@
 // The serverless controller (issue "terraform and a serverless controller"): it fails over hosts
 // that run no agent, from a Lambda, with the agents' fencing. These are its groups as its
 // configuration describes them, and the facts one evaluation decides from.
-import type { CloudTarget } from '../target.js';
+import type { CloudTarget } from '../../target.js';
 
 /** A host that can hold a group's targets. */
 export interface Candidate {
