@@ -96,26 +96,32 @@ describe('the controller decides where a group belongs', () => {
 describe('rise and fall', () => {
   it('unknown until rise successes or fall failures in a row', () => {
     const h = new HealthCounter(2, 3);
-    expect(h.record(true)).toBe('unknown');
-    expect(h.record(true)).toBe('healthy');
-    expect(h.record(false)).toBe('healthy');
-    expect(h.record(false)).toBe('healthy');
-    expect(h.record(true)).toBe('healthy'); // the run of failures is broken
-    expect([h.record(false), h.record(false), h.record(false)]).toEqual([
-      'healthy',
-      'healthy',
-      'unhealthy',
-    ]);
-    expect(h.record(true)).toBe('unhealthy');
-    expect(h.record(true)).toBe('healthy');
+    let t = 0;
+    const probe = (ok: boolean) => h.record(ok, (t += 5000));
+    expect(probe(true)).toBe('unknown');
+    expect(probe(true)).toBe('healthy');
+    expect(probe(false)).toBe('healthy');
+    expect(probe(false)).toBe('healthy');
+    expect(probe(true)).toBe('healthy'); // the run of failures is broken
+    expect([probe(false), probe(false), probe(false)]).toEqual(['healthy', 'healthy', 'unhealthy']);
+    expect(probe(true)).toBe('unhealthy');
+    expect(probe(true)).toBe('healthy');
   });
 
   it('a state-change event (stopping, terminated) is unhealthy at once', () => {
     const h = new HealthCounter(2, 3);
-    h.record(true);
-    h.record(true);
-    h.down();
+    h.record(true, 1000);
+    h.record(true, 6000);
+    expect(h.down(7000)).toBe(true);
     expect(h.health).toBe('unhealthy');
-    expect(h.record(true)).toBe('unhealthy');
+    expect(h.record(true, 11_000)).toBe('unhealthy');
+  });
+
+  it('an event older than a successful probe is stale and changes nothing (out of order)', () => {
+    const h = new HealthCounter(2, 3);
+    h.record(true, 1000);
+    h.record(true, 6000);
+    expect(h.down(5000)).toBe(false);
+    expect(h.health).toBe('healthy');
   });
 });
