@@ -100,11 +100,13 @@ async function listen(args: Map<string, string>): Promise<void> {
   print({ event: 'ready', iface });
   const stallMs = Number(args.get('stallMs') ?? 0);
   if (stallMs > 0) {
-    // A busy event loop (startup work, GC): packets queue in the socket meanwhile. 'turn' shows
-    // what was read before the loop's next check phase, where a due timer would fire.
+    // A busy event loop (startup work, GC): packets queue in the socket meanwhile. 'turn' fires
+    // as the daemon's due Master_Down timer does (clock.ts): a timeout, then an immediate, which
+    // runs after that loop turn's poll phase. Everything read before it shows as before 'turn'.
+    // (An immediate set here directly could run before any poll, if the stall ended inside one.)
     print({ event: 'stall', untilMs: Date.now() + stallMs });
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, stallMs);
-    setImmediate(() => print({ event: 'turn' }));
+    setTimeout(() => setImmediate(() => print({ event: 'turn' })), 0);
   }
   await new Promise(() => undefined);
 }
