@@ -117,7 +117,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cloud/**/*.ts'],
+    // The probes serve the agent's trackers and the controller's health checks alike.
+    files: ['src/cloud/**/*.ts', 'src/probe/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [noScaffolding, noAgent] }] },
   },
   {

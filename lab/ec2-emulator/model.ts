@@ -38,6 +38,17 @@ export interface NetworkInterface {
   sourceDestCheck: boolean;
 }
 
+/** EC2's instance states, with the codes DescribeInstances gives them (InstanceState, API reference). */
+export const INSTANCE_STATE_CODES = {
+  pending: 0,
+  running: 16,
+  'shutting-down': 32,
+  terminated: 48,
+  stopping: 64,
+  stopped: 80,
+} as const;
+export type InstanceStateName = keyof typeof INSTANCE_STATE_CODES;
+
 export interface Instance {
   readonly instanceId: string;
   readonly subnetId: string;
@@ -47,6 +58,8 @@ export interface Instance {
   readonly imageId: string;
   readonly instanceType: string;
   readonly launchTimeMs: number;
+  /** The lifecycle state DescribeInstances reports (EC2's InstanceState name). */
+  state: InstanceStateName;
   /** Attached ENIs by device index order; [0] is the primary. */
   networkInterfaceIds: string[];
 }

@@ -5,6 +5,7 @@
 import { cidrContains, isReservedInSubnet, parseCidr, parseIpv4 } from './ipv4.js';
 import type {
   Ec2Data,
+  InstanceStateName,
   NetworkInterface,
   Route,
   RouteTableAssociation,
@@ -156,6 +157,7 @@ export class Ec2State {
         imageId: 'ami-0abcdef1234567890',
         instanceType: options.instanceType ?? 't3.micro',
         launchTimeMs: Math.floor(this.options.nowMs()),
+        state: 'running',
         networkInterfaceIds: [],
       });
       if (options.tags) data.tags.set(instanceId, new Map(Object.entries(options.tags)));
@@ -255,6 +257,19 @@ export class Ec2State {
       if (target)
         target.association = { associationId, networkInterfaceId, privateIpAddress: address };
       return associationId;
+    });
+  }
+
+  /**
+   * The instance's lifecycle state as DescribeInstances reports it, changed as EC2 changes it
+   * (a write: reads lag it like any other). Stopping it here stops nothing in the lab: the test
+   * stops the host itself.
+   */
+  setInstanceState(instanceId: string, state: InstanceStateName): void {
+    if (!this.data.instances.has(instanceId)) throw new EmulatorSetupError(`no ${instanceId}`);
+    this.write((data) => {
+      const instance = data.instances.get(instanceId);
+      if (instance) instance.state = state;
     });
   }
 

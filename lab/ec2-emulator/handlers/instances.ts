@@ -1,9 +1,10 @@
-// DescribeInstances: every instance running, one reservation each, with its ENIs.
+// DescribeInstances: every instance in its state (running unless a test changed it), one
+// reservation each, with its ENIs.
 
 import type { FilterFields } from '../filters.js';
 import { applyFilters } from '../filters.js';
 import type { Ec2Data, Instance, NetworkInterface } from '../model.js';
-import { eipForPrivateIp, ownerAccountId } from '../model.js';
+import { eipForPrivateIp, INSTANCE_STATE_CODES, ownerAccountId } from '../model.js';
 import { filters, stringList } from '../query.js';
 import type { XmlChild } from '../xml.js';
 import { el, isoTime, itemSet, opt } from '../xml.js';
@@ -32,8 +33,8 @@ function instanceFilterFields(data: Ec2Data): FilterFields<Instance> {
   const enis = (i: Instance) => enisOf(data, i);
   return {
     'instance-id': (i) => [i.instanceId],
-    'instance-state-name': () => ['running'],
-    'instance-state-code': () => ['16'],
+    'instance-state-name': (i) => [i.state],
+    'instance-state-code': (i) => [String(INSTANCE_STATE_CODES[i.state])],
     'instance-type': (i) => [i.instanceType],
     'availability-zone': (i) => [i.availabilityZone],
     'subnet-id': (i) => [i.subnetId],
@@ -54,7 +55,10 @@ function instanceItem(data: Ec2Data, instance: Instance, region: string): readon
   return [
     el('instanceId', instance.instanceId),
     el('imageId', instance.imageId),
-    el('instanceState', [el('code', 16), el('name', 'running')]),
+    el('instanceState', [
+      el('code', INSTANCE_STATE_CODES[instance.state]),
+      el('name', instance.state),
+    ]),
     el('privateDnsName', privateIp ? privateDnsName(privateIp, region) : ''),
     el('dnsName', ''),
     el('reason', ''),

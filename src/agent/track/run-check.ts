@@ -2,7 +2,7 @@
 import { runFileCheck } from './file-check.js';
 import { runProcessCheck } from './process-check.js';
 import { runScriptCheck } from './script-check.js';
-import { runTcpCheck } from './tcp-check.js';
+import { runTcpCheck } from '../../probe/tcp.js';
 import type { CheckOutcome, TrackerConfig } from './types.js';
 
 export type CheckRunner = (config: TrackerConfig, signal: AbortSignal) => Promise<CheckOutcome>;
@@ -13,7 +13,7 @@ export const runCheck: CheckRunner = (config, signal) => {
       return runScriptCheck(config, signal);
     case 'http':
       // undici loads with the first HTTP check, not with every agent.
-      return import('./http-check.js').then((m) => m.runHttpCheck(config, signal));
+      return import('../../probe/http.js').then((m) => m.runHttpCheck(config, signal));
     case 'tcp':
       return runTcpCheck(config, signal);
     case 'file':

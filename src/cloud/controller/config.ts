@@ -43,6 +43,8 @@ const target = z.discriminatedUnion('kind', [
 const candidate = z.strictObject({
   instanceId: awsId('i'),
   networkInterfaceId: awsId('eni'),
+  /** The ENI's subnet: a secondary IP's fence records live there (fence-tag.ts). */
+  subnetId: awsId('subnet'),
   priority: z.int().min(1).max(254),
   address: ipv4,
 });
@@ -91,12 +93,21 @@ const config = z.strictObject({
     .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: 'expected a region like "eu-west-1"' }),
   /** EC2 API endpoint override (a VPC endpoint, or an emulator in tests). */
   endpoint: z.url({ protocol: /^https?$/ }).optional(),
+  /** Whose fence records the controller writes (terraform sets the function's name). */
+  controllerId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'expected 1-64 letters, digits, "_", "." or "-"' })
+    .default('floatd-controller'),
+  /** How often the scheduled rule starts a run: each run probes until shortly before the next. */
+  schedulePeriodMs: ms(10_000, 900_000).default(60_000),
   groups: z.array(group).min(1),
 });
 
 export interface ControllerConfig {
   readonly region: string;
   readonly endpoint?: string | undefined;
+  readonly controllerId: string;
+  readonly schedulePeriodMs: number;
   readonly groups: readonly ControllerGroup[];
 }
 
@@ -121,6 +132,8 @@ export function parseControllerConfig(text: string): ControllerConfig {
   return {
     region: parsed.data.region,
     endpoint: parsed.data.endpoint,
+    controllerId: parsed.data.controllerId,
+    schedulePeriodMs: parsed.data.schedulePeriodMs,
     groups: groups.map((g) => ({ ...g, targets: g.targets as CloudTarget[] })),
   };
 }

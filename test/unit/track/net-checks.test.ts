@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runHttpCheck } from '../../../src/agent/track/http-check.js';
-import { runTcpCheck } from '../../../src/agent/track/tcp-check.js';
+import { runHttpCheck } from '../../../src/probe/http.js';
+import { runTcpCheck } from '../../../src/probe/tcp.js';
 import type { HttpTrackerConfig, TcpTrackerConfig } from '../../../src/agent/track/types.js';
 
 const common = { intervalMs: 1000, weight: 0, rise: 1, fall: 1 };

@@ -8,6 +8,8 @@ export interface Candidate {
   readonly instanceId: string;
   /** The ENI the targets point at when this candidate holds them. */
   readonly networkInterfaceId: string;
+  /** The ENI's subnet (where a secondary IP's fence records live). */
+  readonly subnetId: string;
   /** 1-254, higher wins (as VRRP priorities). */
   readonly priority: number;
   /** Where the health check goes, from inside the VPC. */

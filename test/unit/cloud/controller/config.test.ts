@@ -22,12 +22,14 @@ const valid = {
         {
           instanceId: 'i-0aaaaaaaaaaaaaaaa',
           networkInterfaceId: 'eni-0aaaaaaaaaaaaaaaa',
+          subnetId: 'subnet-0123456789abcdef0',
           priority: 150,
           address: '10.0.1.10',
         },
         {
           instanceId: 'i-0bbbbbbbbbbbbbbbb',
           networkInterfaceId: 'eni-0bbbbbbbbbbbbbbbb',
+          subnetId: 'subnet-0123456789abcdef0',
           priority: 100,
           address: '10.0.2.10',
         },

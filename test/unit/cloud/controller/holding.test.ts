@@ -24,6 +24,7 @@ const group: ControllerGroup = {
     {
       instanceId: 'i-0bbbbbbbbbbbbbbbb',
       networkInterfaceId: 'eni-0b',
+      subnetId: 'subnet-0123456789abcdef0',
       priority: 100,
       address: '10.0.1.11',
     },

@@ -1,11 +1,11 @@
 // TCP connect health check: healthy when the connection is established within the timeout.
 import { connect } from 'node:net';
-import type { CheckOutcome, TcpTrackerConfig } from './types.js';
+import type { ProbeOutcome, TcpProbe } from './types.js';
 
-export function runTcpCheck(config: TcpTrackerConfig, signal?: AbortSignal): Promise<CheckOutcome> {
+export function runTcpCheck(config: TcpProbe, signal?: AbortSignal): Promise<ProbeOutcome> {
   return new Promise((resolve) => {
     const socket = connect({ host: config.host, port: config.port });
-    const finish = (outcome: CheckOutcome): void => {
+    const finish = (outcome: ProbeOutcome): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       socket.destroy();

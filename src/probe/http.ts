@@ -1,14 +1,14 @@
 // HTTP GET health check via undici: healthy when the status equals `expectStatus`.
 import { Agent, request } from 'undici';
-import type { CheckOutcome, HttpTrackerConfig } from './types.js';
+import type { HttpProbe, ProbeOutcome } from './types.js';
 
 /** For tlsVerify: false. One pool for every such tracker: made on first use. */
 let unverified: Agent | undefined;
 
 export async function runHttpCheck(
-  config: HttpTrackerConfig,
+  config: HttpProbe,
   signal?: AbortSignal,
-): Promise<CheckOutcome> {
+): Promise<ProbeOutcome> {
   const timeout = AbortSignal.timeout(config.timeoutMs);
   const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
   try {
