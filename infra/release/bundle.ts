@@ -3,12 +3,31 @@
 // own that load when a configuration asks for them. The lab, the demo and the EC2 emulator
 // (lab/) are test scaffolding: no entry reaches them (test/release/release-files.test.ts). raw-socket stays a
 // package beside the bundle: it loads its compiled addon by a path relative to itself.
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { join } from 'node:path';
 
 // Bundled CommonJS code calls require(); an ES module has none, so each output file makes one.
 const REQUIRE_BANNER =
   "import { createRequire as floatdCreateRequire } from 'node:module'; const require = floatdCreateRequire(import.meta.url);";
+
+/** How floatd bundles for Node.js: the release and the controller Lambda (infra/lambda). */
+export const NODE_BUNDLE_OPTIONS = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  // ES modules first where a package ships both (the AWS SDK does, without an exports map):
+  // only ES modules can be tree-shaken, so the EC2 client brings the commands floatd sends
+  // rather than all of EC2's (863 KB instead of 2.2 MB of code for the cloud chunk).
+  mainFields: ['module', 'main'],
+  banner: { js: REQUIRE_BANNER },
+  // Smaller sources held by V8 and faster start; names kept for readable stack traces.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  legalComments: 'eof',
+  metafile: true,
+  logLevel: 'warning',
+} as const satisfies BuildOptions;
 
 export async function bundle(
   packageRoot: string,
@@ -23,25 +42,11 @@ export async function bundle(
       'config-worker': join(packageRoot, 'src/agent/config/config-worker.ts'),
     },
     outdir: outDir,
-    bundle: true,
+    ...NODE_BUNDLE_OPTIONS,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
     target: `node${runtimeMajor}`,
     external: ['raw-socket'],
-    // ES modules first where a package ships both (the AWS SDK does, without an exports map):
-    // only ES modules can be tree-shaken, so the EC2 client brings the commands floatd sends
-    // rather than all of EC2's (863 KB instead of 2.2 MB of code for the cloud chunk).
-    mainFields: ['module', 'main'],
-    banner: { js: REQUIRE_BANNER },
     chunkNames: '[name]-[hash]',
-    // Smaller sources held by V8 and faster start; names kept for readable stack traces.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    keepNames: true,
-    legalComments: 'eof',
-    metafile: true,
-    logLevel: 'warning',
   });
   // Paths relative to packageRoot: every source file that went in, and every file written.
   return {

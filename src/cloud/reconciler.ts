@@ -48,6 +48,8 @@ export class Reconciler {
   private provider: CloudProvider | undefined;
   private readonly calls = new Map<number, AbortController>();
   private timer: { readonly deadlineMs: number; readonly abort: AbortController } | undefined;
+  /** detach(): the machine is no longer driven. */
+  private detached = false;
   /** Waiting for these calls to end. */
   private waiters: { readonly callIds: ReadonlySet<number>; readonly resolve: () => void }[] = [];
 
@@ -101,6 +103,22 @@ export class Reconciler {
     }
   }
 
+  /**
+   * Stop driving the machine without leaving MASTER: no release is written, so our fence
+   * records stand as they are. For the serverless controller, which moves a group's targets
+   * on a candidate's behalf and is done once they are confirmed there; its record stays the
+   * holder's until an agent or a later move takes a newer term.
+   */
+  detach(): void {
+    this.detached = true;
+    this.timer?.abort.abort();
+    this.timer = undefined;
+    for (const abort of this.calls.values())
+      abort.abort(new Error('cloud call cancelled: detached'));
+    for (const w of this.waiters) w.resolve();
+    this.waiters = [];
+  }
+
   status(): ReconcilerStatus {
     return {
       role: this.machine.currentRole,
@@ -111,6 +129,7 @@ export class Reconciler {
   }
 
   private step(input: MachineInput): void {
+    if (this.detached) return;
     const commands = this.machine.step(input);
     this.execute(commands);
     this.afterStep();

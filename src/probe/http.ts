@@ -5,10 +5,7 @@ import type { HttpProbe, ProbeOutcome } from './types.js';
 /** For tlsVerify: false. One pool for every such tracker: made on first use. */
 let unverified: Agent | undefined;
 
-export async function runHttpCheck(
-  config: HttpProbe,
-  signal?: AbortSignal,
-): Promise<ProbeOutcome> {
+export async function runHttpCheck(config: HttpProbe, signal?: AbortSignal): Promise<ProbeOutcome> {
   const timeout = AbortSignal.timeout(config.timeoutMs);
   const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
   try {

@@ -80,6 +80,16 @@ const group = z
         message: `expected less than intervalMs (${g.health.intervalMs})`,
       });
     }
+    // A secondary IP lives in one subnet and moves only between ENIs of it (its fence records
+    // are on that subnet too).
+    const subnets = new Set(g.candidates.map((c) => c.subnetId));
+    if (g.targets.some((t) => t.kind === 'secondary-ip') && subnets.size > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['candidates'],
+        message: `a secondary-ip target moves within one subnet: the candidates are in ${[...subnets].join(', ')}`,
+      });
+    }
     const ids = g.candidates.map((c) => c.instanceId);
     const twice = ids.find((id, i) => ids.indexOf(id) !== i);
     if (twice !== undefined) {

@@ -1,9 +1,10 @@
 // Who holds a group's targets, for the controller's decision (pure). The cloud says which ENI
 // each target points at; the fence records (the agents' own, see reconcile/fencing.ts) say
-// whether a floatd agent holds it and still renews its record. The controller writes its own
-// record under its own id, so its records and an agent's are told apart by owner.
+// whether a floatd agent holds it and still renews its record. The controller writes its
+// records under its own id (owner.ts), so its records and an agent's are told apart by owner.
 import type { FenceRecord, Ownership } from '../../provider.js';
 import { fenceHolder } from '../../reconcile/fencing.js';
+import { isControllerFenceOwner } from './owner.js';
 import type { ControllerGroup, Holding } from './types.js';
 
 /** A target's fence holder as the controller sees it. */
@@ -40,7 +41,7 @@ export class FenceWatch {
     }
     const changedAtMs = this.seen.get(target)?.changedAtMs ?? nowMs;
     const live = nowMs - changedAtMs < this.leaseMs;
-    return { holder, liveAgent: holder.owner !== this.controllerId && live };
+    return { holder, liveAgent: !isControllerFenceOwner(this.controllerId, holder.owner) && live };
   }
 }
 

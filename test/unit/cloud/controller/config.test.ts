@@ -53,6 +53,7 @@ function problems(config: unknown): readonly string[] {
 describe('the controller configuration', () => {
   it('a valid one, with the defaults', () => {
     const parsed = parseControllerConfig(JSON.stringify(valid));
+    expect(parsed).toMatchObject({ controllerId: 'floatd-controller', schedulePeriodMs: 60_000 });
     expect(parsed.groups[0]).toMatchObject({
       preempt: true,
       health: {
@@ -121,6 +122,36 @@ describe('the controller configuration', () => {
         ],
       },
       /^groups\[0\]\.targets\[0\]\.routeTableIds\[0\]: expected an id like "rtb-0123456789abcdef0"/,
+    ],
+    [
+      'a secondary IP between two subnets',
+      {
+        ...valid,
+        groups: [
+          {
+            ...valid.groups[0],
+            targets: [{ kind: 'secondary-ip', address: '10.0.1.50' }],
+            candidates: valid.groups[0]?.candidates.map((c, i) => ({
+              ...c,
+              subnetId: `subnet-0${i}23456789abcdef0`,
+            })),
+          },
+        ],
+      },
+      /^groups\[0\]\.candidates: a secondary-ip target moves within one subnet/,
+    ],
+    [
+      'a candidate without its subnet',
+      {
+        ...valid,
+        groups: [
+          {
+            ...valid.groups[0],
+            candidates: valid.groups[0]?.candidates.map(({ subnetId: _, ...c }) => c),
+          },
+        ],
+      },
+      /^groups\[0\]\.candidates\[0\]\.subnetId: /,
     ],
     [
       'two groups of one name',

@@ -46,7 +46,11 @@ describe('the fence watch', () => {
 
   it("the controller's own record and released records are no agent", () => {
     const watch = new FenceWatch('floatd-controller', LEASE_MS);
-    const own: FenceRecord = { ...agent(1), owner: 'floatd-controller', term: agent(1).term + 1 };
+    const own: FenceRecord = {
+      ...agent(1),
+      owner: 'floatd-controller/i-0bbbbbbbbbbbbbbbb',
+      term: agent(1).term + 1,
+    };
     expect(watch.observe('t', [agent(1), own], 0)).toEqual({ holder: own, liveAgent: false });
     expect(watch.observe('u', [{ ...agent(1), released: true }], 0)).toEqual({
       holder: undefined,
