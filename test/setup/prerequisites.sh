@@ -8,10 +8,17 @@
 #   tcpdump       the codec tests cross-check keepalived's captures with tcpdump's dissector
 #   docker.io     the clean-host test runs the release in containers (testcontainers)
 #   debootstrap   ... on a Debian image built here (no registry can be pulled from)
+#   zip, unzip    the controller's Lambda package (npm run build:lambda) and its test
 # Then, as root, it starts the Docker engine when none answers (the clean-host test needs one).
+# First, the AWS provider schema the offline terraform tests need (cached; test/infra/).
 set -euo pipefail
 
-packages=(iproute2 iputils-ping nftables keepalived tcpdump docker.io debootstrap)
+if ! bash "$(dirname "$0")/../infra/fetch-provider-schema.sh"; then
+  echo "npm test: no AWS provider schema: the terraform schema test will say so" >&2
+  if [ "${CI:-}" = true ]; then exit 1; fi
+fi
+
+packages=(iproute2 iputils-ping nftables keepalived tcpdump docker.io debootstrap zip unzip)
 
 if ! command -v dpkg >/dev/null 2>&1; then
   echo "npm test: not a Debian-like host: make sure ${packages[*]} are installed" >&2

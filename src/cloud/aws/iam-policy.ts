@@ -17,7 +17,23 @@ export interface IamPolicyOptions extends AwsCallPlanOptions {
   readonly networkInterfaceId?: string | undefined;
   /** The subnet carrying secondary-ip fence records; default subnet/*. */
   readonly subnetId?: string | undefined;
+  /**
+   * Several ENIs (the serverless controller moves targets between its candidates' ENIs): when
+   * set and not empty, the network-interface ARNs name each of them instead of networkInterfaceId.
+   */
+  readonly networkInterfaceIds?: readonly string[] | undefined;
+  /** Several subnets (each candidate's, where a secondary IP's fence records live); as above. */
+  readonly subnetIds?: readonly string[] | undefined;
+  /**
+   * The phases of awsCallsFor to grant; default all but release. The controller runs no preflight
+   * (it never turns source/destination checking off), so it leaves out 'startup'.
+   */
+  readonly phases?: readonly GrantedPhase[] | undefined;
 }
+
+/** awsCallsFor's phases that may be granted; never 'release' (see actionsOf). */
+export type GrantedPhase = 'startup' | 'claim' | 'verify' | 'fence';
+const ALL_PHASES: readonly GrantedPhase[] = ['startup', 'claim', 'verify', 'fence'];
 
 /** `{ "ForAllValues:StringLike": { "aws:TagKeys": ["floatd:fence:*"] } }` */
 export type IamCondition = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
@@ -88,9 +104,9 @@ const FENCE_CONDITION: IamCondition = {
 };
 
 interface Arns {
-  readonly eni: string;
+  readonly enis: readonly string[];
   of(type: string, id: string): string;
-  fence(target: CloudTarget): string;
+  fence(target: CloudTarget): readonly string[];
 }
 
 interface Rule {
@@ -100,7 +116,7 @@ interface Rule {
 }
 
 const ANY = (): readonly string[] => ['*'];
-const ENI = (_target: CloudTarget, arns: Arns): readonly string[] => [arns.eni];
+const ENI = (_target: CloudTarget, arns: Arns): readonly string[] => arns.enis;
 const describe: Rule = { family: 'describe', resources: ANY };
 const secondaryIp: Rule = { family: 'secondaryIp', resources: ENI };
 // Optional resource types are authorised when the request involves them: the EIP and our ENI.
@@ -108,8 +124,8 @@ const elasticIp: Rule = {
   family: 'elasticIp',
   resources: (target, arns) =>
     target.kind === 'elastic-ip'
-      ? [arns.of('elastic-ip', target.allocationId), arns.eni]
-      : [arns.eni],
+      ? [arns.of('elastic-ip', target.allocationId), ...arns.enis]
+      : arns.enis,
 };
 const routeTable: Rule = {
   family: 'routeTable',
@@ -139,7 +155,7 @@ const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
     'CreateTags',
     {
       family: 'fence',
-      resources: (target, arns) => [arns.fence(target)],
+      resources: (target, arns) => arns.fence(target),
       condition: FENCE_CONDITION,
     },
   ],
@@ -206,29 +222,33 @@ export function iamPolicyFor(
   };
 }
 
-function actionsOf(target: CloudTarget, options: AwsCallPlanOptions): Set<string> {
+function actionsOf(target: CloudTarget, options: IamPolicyOptions): Set<string> {
   const plan = awsCallsFor(target, options);
   // Not plan.release: the agent never releases a target (aws-calls.ts), so it is not granted.
-  return new Set([...plan.startup, ...plan.claim, ...plan.verify, ...plan.fence]);
+  return new Set((options.phases ?? ALL_PHASES).flatMap((phase) => plan[phase]));
 }
 
 function arnBuilder(options: IamPolicyOptions): Arns {
   const region = options.region ?? '*';
   const account = options.accountId ?? '*';
   const of = (type: string, id: string): string => `arn:aws:ec2:${region}:${account}:${type}/${id}`;
+  const several = (ids: readonly string[] | undefined, one: string | undefined): string[] =>
+    ids !== undefined && ids.length > 0 ? [...ids] : [one ?? '*'];
+  const subnets = several(options.subnetIds, options.subnetId);
   return {
     of,
-    eni: of('network-interface', options.networkInterfaceId ?? '*'),
+    enis: several(options.networkInterfaceIds, options.networkInterfaceId).map((id) =>
+      of('network-interface', id),
+    ),
     // The record lives where fence-tag.ts puts it: our subnet, the EIP, the first route table.
     fence(target) {
-      const id = fenceResourceId(target, options.subnetId ?? '*');
       switch (target.kind) {
         case 'secondary-ip':
-          return of('subnet', id);
+          return subnets.map((subnet) => of('subnet', fenceResourceId(target, subnet)));
         case 'elastic-ip':
-          return of('elastic-ip', id);
+          return [of('elastic-ip', fenceResourceId(target, '*'))];
         case 'route-table':
-          return of('route-table', id);
+          return [of('route-table', fenceResourceId(target, '*'))];
       }
     },
   };
