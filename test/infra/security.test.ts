@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { imdsProblems, openIngressProblems, vrrpIngressProblems } from './lib/checks.js';
-import { loadTfFiles, parseTf } from './lib/hcl.js';
+import { blocksOf, loadTfFiles, parseTf } from './lib/hcl.js';
 
 async function parsed(text: string) {
   return [{ path: 'broken.tf', json: await parseTf('broken.tf', text) }];
@@ -125,5 +125,25 @@ resource "aws_instance" "bare" {}
       'broken.tf: aws_instance.v1: metadata_options.http_tokens is "optional", not "required"',
       'broken.tf: aws_launch_template.hops: metadata_options.http_put_response_hop_limit is 2, not 1',
     ]);
+  });
+});
+
+describe("the controller's code keeps to the candidates' ENIs", () => {
+  it('Lambda\'s VPC-access grant on "*" is denied to calls from the function\'s code', async () => {
+    const files = await loadTfFiles();
+    const main = files.find((f) => f.path === 'modules/controller/main.tf');
+    const runtime = blocksOf(main?.json ?? {}).find(
+      (b) => b.type === 'aws_iam_role_policy' && b.name === 'runtime',
+    );
+    // hcl2json keeps the jsonencode() call as its expression text.
+    const policy = String(runtime?.body.policy);
+    for (const sid of ['VpcAccessNotForTheCode', 'AssignOnlyOnCandidates']) {
+      const start = policy.indexOf(`"${sid}"`);
+      expect(start, sid).toBeGreaterThan(0);
+      const statement = policy.slice(start, policy.indexOf('}', policy.indexOf('Null', start)));
+      expect(statement).toMatch(/Effect\s*=\s*"Deny"/);
+      expect(statement).toMatch(/"lambda:SourceFunctionArn"\s*=\s*"false"/);
+    }
+    expect(policy).toMatch(/NotResource\s*=\s*local\.candidate_eni_arns/);
   });
 });

@@ -40,6 +40,8 @@ locals {
     fence_route_table_arns = join(",", [for id in sort(distinct([for t in local.targets : t.routeTableIds[0] if t.kind == "route-table"])) : jsonencode("${local.arn_prefix}:route-table/${id}")])
   }
 
+  candidate_eni_arns = [for id in sort(distinct([for c in local.candidates : c.networkInterfaceId])) : "${local.arn_prefix}:network-interface/${id}"]
+
   health_ports = distinct([for g in var.groups : g.health.check.port])
 }
 
@@ -140,6 +142,24 @@ resource "aws_iam_role_policy" "runtime" {
           "ec2:UnassignPrivateIpAddresses",
         ]
         Resource = ["*"]
+      },
+      # The actions above serve Lambda's own network interfaces, which Lambda manages outside
+      # the function's code. Calls from the code carry lambda:SourceFunctionArn ("Using source
+      # function ARN to control function access behavior", Lambda Developer Guide), so the code
+      # itself creates, deletes and unassigns nothing, and assigns only on the candidates' ENIs.
+      {
+        Sid       = "VpcAccessNotForTheCode"
+        Effect    = "Deny"
+        Action    = ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:UnassignPrivateIpAddresses"]
+        Resource  = ["*"]
+        Condition = { Null = { "lambda:SourceFunctionArn" = "false" } }
+      },
+      {
+        Sid         = "AssignOnlyOnCandidates"
+        Effect      = "Deny"
+        Action      = ["ec2:AssignPrivateIpAddresses"]
+        NotResource = local.candidate_eni_arns
+        Condition   = { Null = { "lambda:SourceFunctionArn" = "false" } }
       },
       {
         Sid      = "DeadLetterQueue"
