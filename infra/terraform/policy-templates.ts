@@ -109,6 +109,7 @@ export function controllerPolicyTemplate(kinds: readonly CloudTargetKind[]): str
             fall: 3,
           },
           preempt: true,
+          preemptHoldDownMs: 60_000,
         },
       ],
     },

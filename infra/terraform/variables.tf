@@ -4,8 +4,8 @@ variable "name" {
   default     = "floatd"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9-]{1,40}$", var.name))
-    error_message = "name: 1-40 letters, digits or \"-\"."
+    condition     = can(regex("^[A-Za-z0-9-]{1,32}$", var.name))
+    error_message = "name: 1-32 letters, digits or \"-\" (IAM name_prefix allows 38, and the module appends \"-<n>-\")."
   }
 }
 

@@ -71,6 +71,7 @@ const group = z
       fall: z.int().min(1).max(10).default(3),
     }),
     preempt: z.boolean().default(true),
+    preemptHoldDownMs: ms(0, 3_600_000).default(60_000),
   })
   .superRefine((g, ctx) => {
     if (g.health.timeoutMs >= g.health.intervalMs) {
@@ -90,6 +91,19 @@ const group = z
         message: `a secondary-ip target moves within one subnet: the candidates are in ${[...subnets].join(', ')}`,
       });
     }
+    // One private address for every candidate: AssociateAddress needs it on the candidate's
+    // ENI, so it must be a secondary IP this group moves first (claim-order.ts).
+    g.targets.forEach((t, i) => {
+      if (t.kind !== 'elastic-ip') return;
+      const moved = g.targets.some((o) => o.kind === 'secondary-ip' && o.address === t.privateIp);
+      if (!moved) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', i, 'privateIp'],
+          message: `expected the address of a secondary-ip target of this group: ${t.privateIp} must move to a candidate before its Elastic IP can point there`,
+        });
+      }
+    });
     const ids = g.candidates.map((c) => c.instanceId);
     const twice = ids.find((id, i) => ids.indexOf(id) !== i);
     if (twice !== undefined) {
@@ -110,6 +124,8 @@ const config = z.strictObject({
     .default('floatd-controller'),
   /** How often the scheduled rule starts a run: each run probes until shortly before the next. */
   schedulePeriodMs: ms(10_000, 900_000).default(60_000),
+  /** A fence record unchanged this long belongs to a holder that is gone (the agents' own lease). */
+  fenceLeaseMs: ms(1_000, 600_000).default(15_000),
   groups: z.array(group).min(1),
 });
 
@@ -118,6 +134,7 @@ export interface ControllerConfig {
   readonly endpoint?: string | undefined;
   readonly controllerId: string;
   readonly schedulePeriodMs: number;
+  readonly fenceLeaseMs: number;
   readonly groups: readonly ControllerGroup[];
 }
 
@@ -144,6 +161,7 @@ export function parseControllerConfig(text: string): ControllerConfig {
     endpoint: parsed.data.endpoint,
     controllerId: parsed.data.controllerId,
     schedulePeriodMs: parsed.data.schedulePeriodMs,
+    fenceLeaseMs: parsed.data.fenceLeaseMs,
     groups: groups.map((g) => ({ ...g, targets: g.targets as CloudTarget[] })),
   };
 }

@@ -78,7 +78,11 @@ export class Controller {
     this.timing = options.timing ?? realTiming;
     this.probe = options.probe ?? probeCandidate;
     this.callTimeoutMs = options.callTimeoutMs ?? 2_000;
-    this.settings = { ...DEFAULT_RECONCILER_SETTINGS, ...options.settings };
+    this.settings = {
+      ...DEFAULT_RECONCILER_SETTINGS,
+      fenceLeaseMs: config.fenceLeaseMs,
+      ...options.settings,
+    };
     this.state = new ControllerState(
       config.groups,
       config.controllerId,
@@ -169,20 +173,31 @@ export class Controller {
   }
 
   private async instanceState(instanceId: string): Promise<string> {
-    try {
-      const deps = { client: this.options.client, context: { timeoutMs: this.callTimeoutMs } };
-      return (await describeInstanceState(deps, instanceId)) ?? 'terminated';
-    } catch (error) {
-      // EC2 forgets a terminated instance after a while: not found is gone.
-      if (error instanceof CloudApiError && error.reason === 'CLOUD_NOT_FOUND') return 'terminated';
-      throw error;
+    const deps = { client: this.options.client, context: { timeoutMs: this.callTimeoutMs } };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await describeInstanceState(deps, instanceId)) ?? 'terminated';
+      } catch (error) {
+        // EC2 forgets a terminated instance after a while: not found is gone.
+        if (error instanceof CloudApiError && error.reason === 'CLOUD_NOT_FOUND') {
+          return 'terminated';
+        }
+        // Once more after a throttle or a timeout: Lambda's own retry comes a minute later.
+        const retryable = error instanceof CloudApiError && error.retryable;
+        if (!retryable || attempt >= 2) throw error;
+        await this.timing.sleep(200);
+      }
     }
   }
 
   private async loop(group: ControllerGroup, untilMs: number, tally: Tally): Promise<void> {
     const intervalMs = group.health.intervalMs;
+    // An iteration must end before the invocation does: its probes, its reads and a move's
+    // first calls (a move not confirmed by then is left to the next run).
+    const iterationMs = group.health.timeoutMs + 2 * this.callTimeoutMs + MOVE_END_MARGIN_MS;
+    const lastStartMs = Math.min(untilMs, this.invocationEndMs - iterationMs);
     let nextMs = this.timing.nowMs();
-    while (nextMs < untilMs) {
+    while (nextMs < lastStartMs) {
       const waitMs = nextMs - this.timing.nowMs();
       if (waitMs > 0) await this.timing.sleep(waitMs);
       const startedMs = this.timing.nowMs();
@@ -259,6 +274,22 @@ export class Controller {
       `${group.name}: ${decision.action}: ${decision.why}`,
     );
     if (decision.action !== 'move') {
+      this.metrics(group, healthy, undefined, 0);
+      return;
+    }
+    // Probes may still pass on a host EC2 is stopping (its services go last), and another
+    // execution environment may have seen its state-change event: ask EC2 before moving there.
+    const state = await this.instanceState(decision.to.instanceId).catch((e: unknown) => e);
+    if (state !== 'running') {
+      const why =
+        typeof state === 'string'
+          ? `${decision.to.instanceId} is ${state} (EC2): no move there`
+          : `cannot read ${decision.to.instanceId}'s state: ${String(state)}`;
+      if (typeof state === 'string' && DOWN_STATES.has(state)) {
+        this.state.instanceDown(decision.to.instanceId, this.timing.nowMs());
+      }
+      tally.decisions[group.name] = { action: 'wait', why };
+      log.warn({ event: 'decision', action: 'wait', why }, `${group.name}: wait: ${why}`);
       this.metrics(group, healthy, undefined, 0);
       return;
     }

@@ -67,7 +67,10 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
         ...(await controller.onInstanceState(parsed.instanceId, parsed.state, endMs)),
       };
     case 'schedule': {
-      const untilMs = Math.min(startedMs + controller.schedulePeriodMs, endMs) - END_MARGIN_MS;
+      // Until shortly before the next scheduled start, counted from the event's own time: a
+      // duplicate or a retry delivered late runs only what is left of its minute, if anything.
+      const periodEndMs = Math.min(parsed.atMs, startedMs) + controller.schedulePeriodMs;
+      const untilMs = Math.min(periodEndMs, endMs) - END_MARGIN_MS;
       return { event: 'schedule', ...(await controller.runScheduled(untilMs, endMs)) };
     }
   }

@@ -24,6 +24,7 @@ type Handler = (
   event: unknown,
   context: { getRemainingTimeInMillis(): number },
 ) => Promise<{
+  evaluations?: number;
   moves?: { group: string; to: string; outcome: string }[];
   decisions?: Record<string, { action: string; why: string }>;
   note?: string;
@@ -35,6 +36,7 @@ const INTERVAL_MS = 1000;
 const FALL = 2;
 const ROUTE_CIDR = '192.168.77.10/32';
 const CONTROLLER_ID = 'floatd-test-controller';
+const FENCE_LEASE_MS = 3000;
 /** Actions that change EC2 (everything the controller or an agent sends but Describe*). */
 const changing = (action: string): boolean => !action.startsWith('Describe');
 
@@ -176,9 +178,12 @@ describe('the controller Lambda, from its zip, against the EC2 emulator and lab 
             rise: 2,
             fall: FALL,
           },
-          preempt: false,
+          preempt: true,
+          preemptHoldDownMs: 60_000,
         },
       ],
+      // Short, so that a frozen agent is seen gone within the test (agents default to 15 s).
+      fenceLeaseMs: FENCE_LEASE_MS,
     };
     // What Lambda gives the function: its configuration and credentials in the environment.
     Object.assign(process.env, {
@@ -210,7 +215,7 @@ describe('the controller Lambda, from its zip, against the EC2 emulator and lab 
     // The controller stands on src/cloud (and the shared probes) alone: no agent, no scaffolding.
     expect(bundled.filter((f) => /^(src\/agent|lab|test)\//.test(f))).toEqual([]);
     expect(bundled).toContain('src/cloud/controller/handler.ts');
-    const run = handler(scheduled(), remaining(10_000));
+    const run = handler(scheduled(), remaining(12_000));
     await until('the targets on h1', () => placement() === eni(0), 5_000);
     const failedAtMs = epochNowMs();
     setHealth(0, 503);
@@ -278,7 +283,39 @@ describe('the controller Lambda, from its zip, against the EC2 emulator and lab 
     expect(placement()).toBe(eni(0));
   });
 
-  it('a target held by a live floatd agent is never touched', async (ctx) => {
+  it('a scheduled run in another environment does not hand the targets back to a host EC2 is stopping', async (ctx) => {
+    requireLab(ctx);
+    const [h1, h2] = [c().hosts[0]?.instanceId as string, c().hosts[1]?.instanceId as string];
+    c().emulator.state.setInstanceState(h2, 'running');
+    try {
+      // Environment 1 runs on schedule and comes to see both healthy, h1 (priority 200) holding.
+      const run = handler(scheduled(), remaining(12_000));
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(placement()).toBe(eni(0));
+      // h1 is being stopped; its service still answers. The event reaches environment 2.
+      c().emulator.state.setInstanceState(h1, 'stopping');
+      const eventAtMs = epochNowMs();
+      const moved = await coldHandler(stateChange(h1, 'stopping', eventAtMs), remaining(10_000));
+      expect(moved.moves).toEqual([{ group: 'web', to: h2, outcome: 'confirmed' }]);
+      // Environment 1 still counts h1 healthy and would preempt: the rest of its run must not
+      // move anything back.
+      const seen = new Set<string>();
+      let done = false;
+      void run.finally(() => (done = true));
+      while (!done) {
+        seen.add(placement());
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const summary = await run;
+      expect([...seen]).toEqual([eni(1)]);
+      expect(summary.moves).toEqual([]);
+      expect(summary.decisions?.web?.action).toBe('keep');
+    } finally {
+      c().emulator.state.setInstanceState(h1, 'running');
+    }
+  }, 30_000);
+
+  it('a target held by a live floatd agent is never touched; once it stops renewing, it is', async (ctx) => {
     requireLab(ctx);
     const h2 = c().hosts[1];
     c().emulator.state.setInstanceState(h2?.instanceId as string, 'running');
@@ -315,7 +352,9 @@ describe('the controller Lambda, from its zip, against the EC2 emulator and lab 
       // The controller would move the group to h1: h2 fails its check, h1 passes.
       setHealth(1, 503);
       c().emulator.clearRequests();
-      const summary = await handler(scheduled(), remaining(8_000));
+      // Evaluations for longer than the lease: the agent's record keeps changing, so it is live.
+      const summary = await handler(scheduled(), remaining(10_000));
+      expect(summary.evaluations).toBeGreaterThan(FENCE_LEASE_MS / INTERVAL_MS);
       expect(summary.moves).toEqual([]);
       expect(summary.decisions?.web?.why).toMatch(/held by the floatd agent i-/);
       const controllers = changingRequests().filter((r) =>
@@ -323,8 +362,21 @@ describe('the controller Lambda, from its zip, against the EC2 emulator and lab 
       );
       expect(controllers).toEqual([]);
       expect(placement()).toBe(eni(1));
+      // The agent freezes (its record stays, unreleased, and stops changing): after the lease
+      // it is gone, and the group goes to the healthy h1.
+      agent.detach();
+      const frozenAtMs = epochNowMs();
+      const after = await handler(scheduled(), remaining(12_000));
+      expect(after.moves).toEqual([
+        { group: 'web', to: c().hosts[0]?.instanceId, outcome: 'confirmed' },
+      ]);
+      const movedAtMs = c().emulator.requests.find(
+        (r) => r.action === 'AssignPrivateIpAddresses' && r.atMs > frozenAtMs,
+      )?.atMs;
+      expect((movedAtMs ?? 0) - frozenAtMs).toBeGreaterThan(FENCE_LEASE_MS - 2 * INTERVAL_MS);
+      expect(placement()).toBe(eni(0));
     } finally {
-      await agent.stop();
+      agent.detach();
     }
   }, 30_000);
 
@@ -332,10 +384,10 @@ describe('the controller Lambda, from its zip, against the EC2 emulator and lab 
     requireLab(ctx);
     setHealth(0, 503);
     setHealth(1, 503);
-    // Long enough for both to count unhealthy after the agent left (fall × interval).
-    await handler(scheduled(), remaining(6_000));
+    // Long enough for both to count unhealthy (fall × interval).
+    await handler(scheduled(), remaining(8_000));
     c().emulator.clearRequests();
-    const summary = await handler(scheduled(), remaining(6_000));
+    const summary = await handler(scheduled(), remaining(8_000));
     expect(summary.decisions?.web).toEqual({
       action: 'wait',
       why: 'no healthy candidate: nothing moves',

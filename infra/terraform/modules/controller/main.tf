@@ -205,7 +205,7 @@ resource "aws_lambda_function" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_iam_role_policy.runtime, aws_cloudwatch_log_group.this]
+  depends_on = [aws_iam_role_policy.runtime, aws_iam_role_policy.ec2, aws_cloudwatch_log_group.this]
 }
 
 # An event older than this is stale (the next scheduled run has re-evaluated since).

@@ -9,7 +9,7 @@ variable "name" {
 }
 
 variable "groups" {
-  description = "The controller's groups, exactly as its configuration's \"groups\" (src/cloud/controller/config.ts): name, targets (kind secondary-ip | elastic-ip | route-table), candidates (instanceId, networkInterfaceId, subnetId, priority, address), health, preempt."
+  description = "The controller's groups, exactly as its configuration's \"groups\" (src/cloud/controller/config.ts): name, targets (kind secondary-ip | elastic-ip | route-table), candidates (instanceId, networkInterfaceId, subnetId, priority, address), health, preempt, optionally preemptHoldDownMs."
   type        = any
 }
 

@@ -6,6 +6,7 @@ import type { FenceRecord, Ownership } from '../../provider.js';
 import { decideGroup } from './decide.js';
 import { HealthCounter } from './health.js';
 import { FenceWatch, holdingOf } from './holding.js';
+import { controllerFenceOwner } from './owner.js';
 import type { ControllerGroup, GroupDecision, Health, Holding } from './types.js';
 
 export interface Evaluation {
@@ -22,7 +23,7 @@ export class ControllerState {
 
   constructor(
     readonly groups: readonly ControllerGroup[],
-    controllerId: string,
+    private readonly controllerId: string,
     fenceLeaseMs: number,
   ) {
     this.fences = new FenceWatch(controllerId, fenceLeaseMs);
@@ -80,9 +81,15 @@ export class ControllerState {
     nowMs: number,
   ): Evaluation {
     const views = records.map((r, i) => this.fences.observe(`${group.name}#${i}`, r, nowMs));
-    const holding = holdingOf(group, owners, views);
+    let holding = holdingOf(group, owners, views);
+    if (holding.kind === 'candidate') {
+      // The controller's own record for this holder: when it moved the targets there.
+      const mine = controllerFenceOwner(this.controllerId, holding.instanceId);
+      const terms = views.flatMap((v) => (v.holder?.owner === mine ? [v.holder.term] : []));
+      if (terms.length > 0) holding = { ...holding, movedAtMs: Math.max(...terms) };
+    }
     const healthOf = (id: string): Health => this.healthOf(group.name, id);
     const healthy = group.candidates.filter((c) => healthOf(c.instanceId) === 'healthy').length;
-    return { holding, decision: decideGroup(group, holding, healthOf), healthy };
+    return { holding, decision: decideGroup(group, holding, healthOf, nowMs), healthy };
   }
 }

@@ -3,7 +3,8 @@
 // so a duplicated or reordered EventBridge event changes nothing (at-least-once delivery).
 // - A live floatd agent holding a target is never touched (its fence record says so).
 // - The targets go to the highest-priority healthy candidate; with preempt off a healthy holder
-//   keeps them.
+//   keeps them. Preemption takes a strictly higher priority (as VRRP's, RFC 5798 §6.4.3) and
+//   waits out a hold-down after the controller's own last move.
 // - A holder whose health is not known yet keeps them: a fresh run must not move anything on
 //   the first probe.
 // - No healthy candidate: nothing moves, and the decision says why.
@@ -18,6 +19,7 @@ export function decideGroup(
   group: ControllerGroup,
   holding: Holding,
   healthOf: (instanceId: string) => Health,
+  nowMs: number,
 ): GroupDecision {
   if (holding.kind === 'agent') {
     return { action: 'wait', why: `held by the floatd agent ${holding.owner}: not touched` };
@@ -37,8 +39,17 @@ export function decideGroup(
       return { action: 'keep', instanceId: holder.instanceId, why: 'holder health not known yet' };
     }
     if (health === 'healthy') {
-      if (best === undefined || best === holder || !group.preempt || !better(best, holder)) {
+      if (best === undefined || !group.preempt || best.priority <= holder.priority) {
         return { action: 'keep', instanceId: holder.instanceId, why: 'holder healthy' };
+      }
+      const movedAtMs = holding.kind === 'candidate' ? holding.movedAtMs : undefined;
+      if (movedAtMs !== undefined && nowMs - movedAtMs < group.preemptHoldDownMs) {
+        const agoS = Math.round((nowMs - movedAtMs) / 1000);
+        return {
+          action: 'keep',
+          instanceId: holder.instanceId,
+          why: `holder healthy; preempt held down (moved here ${agoS} s ago)`,
+        };
       }
       return {
         action: 'move',

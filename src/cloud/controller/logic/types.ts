@@ -35,8 +35,14 @@ export interface ControllerGroup {
   readonly targets: readonly CloudTarget[];
   readonly candidates: readonly Candidate[];
   readonly health: HealthSettings;
-  /** A healthier candidate of higher priority takes the targets from a healthy holder. */
+  /** A healthy candidate of higher priority takes the targets from a healthy holder. */
   readonly preempt: boolean;
+  /**
+   * No preemption for this long after the controller moved the targets: two execution
+   * environments (a scheduled run, an event's) may see health differently for a while, and
+   * must not hand the targets back and forth.
+   */
+  readonly preemptHoldDownMs: number;
 }
 
 /** What the probes say of a candidate so far: unknown until rise or fall results agree. */
@@ -46,8 +52,11 @@ export type Health = 'unknown' | 'healthy' | 'unhealthy';
 export type Holding =
   /** Nobody, or the targets disagree (one moved, another not yet). */
   | { readonly kind: 'none' }
-  /** A candidate of this group, by instance id. */
-  | { readonly kind: 'candidate'; readonly instanceId: string }
+  /**
+   * A candidate of this group, by instance id; `movedAtMs` when the controller moved the
+   * targets there (its fence record's term, the wall clock of that takeover).
+   */
+  | { readonly kind: 'candidate'; readonly instanceId: string; readonly movedAtMs?: number }
   /** Someone else: not a candidate of this group. */
   | { readonly kind: 'other'; readonly networkInterfaceId: string }
   /** A floatd agent whose fence record is live: the controller never touches it. */

@@ -20,6 +20,7 @@ const group = (name: string, candidates = [A, B]): ControllerGroup => ({
   candidates,
   health: { check: { type: 'tcp', port: 80 }, intervalMs: 1000, timeoutMs: 500, rise: 2, fall: 2 },
   preempt: true,
+  preemptHoldDownMs: 60_000,
 });
 const LEASE_MS = 15_000;
 

@@ -40,9 +40,11 @@ function group(preempt: boolean): ControllerGroup {
       fall: 3,
     },
     preempt,
+    preemptHoldDownMs: 60_000,
   };
 }
 
+const NOW_MS = 1_800_000_000_000;
 const held = (c: Candidate): Holding => ({ kind: 'candidate', instanceId: c.instanceId });
 const health =
   (a: Health, b: Health) =>
@@ -69,7 +71,7 @@ describe('the controller decides where a group belongs', () => {
       'move B',
     ],
   ] as const)('%s -> %s', (_name, holding, a, b, preempt, expected) => {
-    const d = decideGroup(group(preempt), holding as Holding, health(a, b));
+    const d = decideGroup(group(preempt), holding as Holding, health(a, b), NOW_MS);
     const summary =
       d.action === 'move'
         ? `move ${d.to === A ? 'A' : 'B'}`
@@ -81,7 +83,7 @@ describe('the controller decides where a group belongs', () => {
   });
 
   it('the same facts give the same decision (a duplicated event changes nothing)', () => {
-    const facts = [group(true), held(B), health('healthy', 'healthy')] as const;
+    const facts = [group(true), held(B), health('healthy', 'healthy'), NOW_MS] as const;
     expect(decideGroup(...facts)).toEqual(decideGroup(...facts));
   });
 
@@ -89,9 +91,37 @@ describe('the controller decides where a group belongs', () => {
     const twin: Candidate = { ...B, priority: A.priority };
     const g = { ...group(true), candidates: [twin, A] };
     const h = health('healthy', 'healthy');
-    const first = decideGroup(g, { kind: 'none' }, h);
-    const second = decideGroup({ ...g, candidates: [A, twin] }, { kind: 'none' }, h);
+    const first = decideGroup(g, { kind: 'none' }, h, NOW_MS);
+    const second = decideGroup({ ...g, candidates: [A, twin] }, { kind: 'none' }, h, NOW_MS);
     expect(first).toEqual(second);
+  });
+});
+
+describe('preemption', () => {
+  it('takes a strictly higher priority: a healthy holder of equal priority keeps (RFC 5798 §6.4.3)', () => {
+    const twin: Candidate = { ...B, priority: A.priority };
+    const g = { ...group(true), candidates: [twin, A] };
+    // A's id sorts first: it would win a tie among non-holders, but not from a holder.
+    const d = decideGroup(g, held(twin), health('healthy', 'healthy'), NOW_MS);
+    expect(d).toMatchObject({ action: 'keep', instanceId: twin.instanceId });
+  });
+
+  it("waits out the hold-down after the controller's own move there, then preempts", () => {
+    const movedTo = (atMs: number): Holding => ({ ...held(B), movedAtMs: atMs }) as Holding;
+    const h = health('healthy', 'healthy');
+    const recent = decideGroup(group(true), movedTo(NOW_MS - 5_000), h, NOW_MS);
+    expect(recent).toMatchObject({ action: 'keep', instanceId: B.instanceId });
+    expect(recent.why).toMatch(/held down \(moved here 5 s ago\)/);
+    const later = decideGroup(group(true), movedTo(NOW_MS - 60_000), h, NOW_MS);
+    expect(later).toMatchObject({ action: 'move', to: A });
+    // A failed holder moves at once, hold-down or not.
+    const failed = decideGroup(
+      group(true),
+      movedTo(NOW_MS - 1),
+      health('healthy', 'unhealthy'),
+      NOW_MS,
+    );
+    expect(failed).toMatchObject({ action: 'move', to: A });
   });
 });
 

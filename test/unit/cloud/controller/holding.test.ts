@@ -31,6 +31,7 @@ const group: ControllerGroup = {
   ],
   health: { check: { type: 'tcp', port: 22 }, intervalMs: 5000, timeoutMs: 2000, rise: 2, fall: 3 },
   preempt: false,
+  preemptHoldDownMs: 60_000,
 };
 
 describe('the fence watch', () => {

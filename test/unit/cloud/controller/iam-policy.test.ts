@@ -45,11 +45,13 @@ function config(targets: CloudTarget[], candidates: Candidate[]): ControllerConf
       fall: 3,
     },
     preempt: true,
+    preemptHoldDownMs: 60_000,
   };
   return {
     region: 'eu-west-1',
     controllerId: 'floatd-controller',
     schedulePeriodMs: 60_000,
+    fenceLeaseMs: 15_000,
     groups: [group],
   };
 }
