@@ -2,7 +2,7 @@
 // top-level notify FIFO and status endpoint settings.
 import { z } from 'zod';
 
-import { expected, expectedMapping, instanceName } from './field-schemas.js';
+import { bool, expected, expectedMapping, instanceName } from './field-schemas.js';
 import { notifyFields } from './notify-fields.js';
 
 export const syncGroupFields = z.strictObject(
@@ -26,10 +26,16 @@ export const statusFields = z.union(
         .string({ error: expected('an address and port like "127.0.0.1:9657"') })
         .refine((l) => LISTEN.test(l) && Number(LISTEN.exec(l)?.[3]) <= 65535, {
           error: expected('an address and port like "127.0.0.1:9657" or "[::1]:9657"'),
-        }),
+        })
+        .default('127.0.0.1:9657'),
+      /** Also serve keepalived-exporter's metric names on /metrics (dashboards, alerts). */
+      keepalivedExporterMetrics: bool.optional(),
     }),
   ],
-  { error: () => 'expected false or a mapping { listen: "127.0.0.1:9657" }' },
+  {
+    error: () =>
+      'expected false or a mapping { listen: "127.0.0.1:9657", keepalivedExporterMetrics: true }',
+  },
 );
 
 export const notifyFifo = z

@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import type { FloatdConfig, InstanceConfig } from '../config/schema.js';
 import { NotifyFifo } from '../notify/notify-fifo.js';
 import { NotifyRunner } from '../notify/notify-runner.js';
+import { KeepalivedExporterMetrics } from '../status/keepalived-exporter-metrics.js';
 import { TrackerMetrics } from '../status/tracker-metrics.js';
 import { VrrpMetrics } from '../status/vrrp-metrics.js';
 import {
@@ -75,6 +76,20 @@ export class Agent {
     this.addresses = new HeldAddresses(deps.addresses);
     this.tracking = new Tracking(deps.links, deps.logger.child({ component: 'track' }));
     new TrackerMetrics(this.registry, () => this.tracking.samples());
+    // Decided at start: a change of status needs a restart (reload-plan.ts).
+    if (config.status !== false && config.status.keepalivedExporterMetrics === true) {
+      new KeepalivedExporterMetrics(
+        this.registry,
+        this.metrics,
+        () =>
+          this.runtimes.map((r) => ({
+            status: r.status(),
+            vips: r.config.vips,
+            garpMasterDelayMs: r.config.garp.masterDelayMs,
+          })),
+        () => this.tracking.samples(),
+      );
+    }
     this.reloads = new ReloadOrchestrator(this.reloadHost(), deps.clock, deps.logger);
   }
 
