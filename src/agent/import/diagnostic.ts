@@ -1,5 +1,6 @@
 // What the importer could not carry over (or carried over with a change in meaning), with the
 // keepalived.conf file and line it came from: nothing is dropped silently.
+import { printable } from './printable.js';
 
 export type DiagnosticSeverity = 'unsupported' | 'info';
 
@@ -18,7 +19,18 @@ export interface Diagnostic {
   readonly path?: string;
 }
 
+/** The diagnostic with every quoted piece of input safe to print (printable.ts). */
+export function printableDiagnostic(d: Diagnostic): Diagnostic {
+  return {
+    ...d,
+    file: printable(d.file),
+    keyword: printable(d.keyword),
+    message: printable(d.message),
+  };
+}
+
 /** `keepalived.conf:12: unsupported: smtp_alert: e-mail alerts are not supported` */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}: ${d.severity}: ${d.keyword}: ${d.message}`;
+  const p = printableDiagnostic(d);
+  return `${p.file}:${p.line}: ${p.severity}: ${p.keyword}: ${p.message}`;
 }

@@ -6,9 +6,11 @@ import { basename } from 'node:path';
 import { stringify } from 'yaml';
 
 import { convertConfig } from './convert-config.js';
+import { printableDiagnostic } from './diagnostic.js';
 import type { Diagnostic } from './diagnostic.js';
 import { KeepalivedImportError } from './import-error.js';
 import { parseKeepalivedConfig } from './parse-config.js';
+import { printable } from './printable.js';
 
 export { formatDiagnostic } from './diagnostic.js';
 export type { Diagnostic, DiagnosticSeverity } from './diagnostic.js';
@@ -33,8 +35,11 @@ export async function importKeepalived(
   try {
     parsed = await parseKeepalivedConfig(path, { configId });
   } catch (err) {
+    if (err instanceof KeepalivedImportError) throw err;
     const why = err instanceof Error ? err.message : String(err);
-    throw new KeepalivedImportError(`cannot read ${path}: ${why}`, { cause: err });
+    throw new KeepalivedImportError(`cannot read ${printable(path)}: ${printable(why)}`, {
+      cause: err,
+    });
   }
   const converted = convertConfig(parsed.nodes);
   const header = `# Converted from ${basename(path)} by floatd import-keepalived.\n# Check it with: floatd validate -c floatd.yaml\n`;
@@ -42,8 +47,8 @@ export async function importKeepalived(
   // In file order (files as first met), then by line.
   const all = [...parsed.diagnostics, ...converted.diagnostics];
   const files = [...new Set(all.map((d) => d.file))];
-  const diagnostics = all.sort(
-    (a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line,
-  );
+  const diagnostics = all
+    .sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line)
+    .map(printableDiagnostic);
   return { yaml, diagnostics };
 }

@@ -1,7 +1,8 @@
-// One keepalived.conf line to tokens, following keepalived.conf(5) "Quoted strings": words are
-// split at whitespace; " or ' quote (the quotes are removed, the whitespace kept, and a quote may
-// start mid-word); backslash escapes work inside quotes; '#' and '!' start a comment anywhere
-// outside quotes.
+// One keepalived.conf line (comments already removed by decomment.ts) to tokens, following
+// keepalived.conf(5) "Quoted strings": words are split at whitespace; " or ' quote (the quotes
+// are removed, the whitespace kept, and a quote may start mid-word); backslash escapes work
+// inside quotes. A '{' or '}' outside quotes is a token of its own even inside a word
+// ("VI_1{"), as keepalived's parser splits a line at the first brace outside quotes.
 
 export type TokenKind = 'word' | 'open' | 'close';
 
@@ -34,9 +35,7 @@ export function tokenizeLine(text: string, file: string, line: number): Token[] 
   let quote: string | undefined;
   const flush = (): void => {
     if (!inWord) return;
-    const brace = !quoted && (word === '{' || word === '}');
-    const kind: TokenKind = brace ? (word === '{' ? 'open' : 'close') : 'word';
-    tokens.push({ kind, text: word, file, line, quoted });
+    tokens.push({ kind: 'word', text: word, file, line, quoted });
     word = '';
     inWord = false;
     quoted = false;
@@ -57,8 +56,9 @@ export function tokenizeLine(text: string, file: string, line: number): Token[] 
       quote = c;
       quoted = true;
       inWord = true;
-    } else if (c === '#' || c === '!') {
-      break;
+    } else if (c === '{' || c === '}') {
+      flush();
+      tokens.push({ kind: c === '{' ? 'open' : 'close', text: c, file, line, quoted: false });
     } else if (/\s/.test(c)) {
       flush();
     } else {

@@ -6,8 +6,10 @@ import { dirname, join } from 'node:path';
 import { importKeepalived } from '../../../src/agent/import/import-keepalived.js';
 import type { ImportResult } from '../../../src/agent/import/import-keepalived.js';
 
-/** Writes `files` (relative path -> text) under a new directory, returns the directory. */
-export async function writeTree(files: Readonly<Record<string, string>>): Promise<string> {
+/** Writes `files` (relative path -> content) under a new directory, returns the directory. */
+export async function writeTree(
+  files: Readonly<Record<string, string | Uint8Array>>,
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'floatd-import-'));
   for (const [name, text] of Object.entries(files)) {
     await mkdir(dirname(join(dir, name)), { recursive: true });
@@ -24,6 +26,19 @@ export async function importText(text: string): Promise<ImportResult & { file: s
     return { ...(await importKeepalived(file, { configId: 'test' })), file };
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Imports `main` of `files` (config-id "test"), cleaning up after; `dir` was their directory. */
+export async function importTree(
+  files: Readonly<Record<string, string | Uint8Array>>,
+  main = 'keepalived.conf',
+): Promise<ImportResult & { dir: string }> {
+  const dir = await writeTree(files);
+  try {
+    return { ...(await importKeepalived(join(dir, main), { configId: 'test' })), dir };
+  } finally {
+    await removeTree(dir);
   }
 }
 

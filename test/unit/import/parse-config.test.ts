@@ -2,20 +2,36 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { decomment } from '../../../src/agent/import/decomment.js';
 import { expandBraces } from '../../../src/agent/import/glob.js';
 import { tokenizeLine } from '../../../src/agent/import/lexer.js';
 import { splitScriptWords } from '../../../src/agent/notify/script-command.js';
 import { parseKeepalivedConfig } from '../../../src/agent/import/parse-config.js';
 import { removeTree, writeTree } from './helpers.js';
 
-const words = (line: string): string[] => tokenizeLine(line, 'f', 1).map((t) => t.text);
+// A line as the parser sees it: comments removed (decomment), then split into words.
+const words = (line: string): string[] => tokenizeLine(decomment(line), 'f', 1).map((t) => t.text);
 
-describe('tokenizeLine (keepalived.conf(5) "Quoted strings")', () => {
-  it('ends the line at # or ! outside quotes, anywhere in the line', () => {
+describe('decomment and tokenizeLine (keepalived.conf(5) DESCRIPTION, "Quoted strings")', () => {
+  it('ends the line at # or ! outside double quotes, anywhere in the line', () => {
     expect(words('priority 100 # comment')).toEqual(['priority', '100']);
     expect(words('priority 100! comment')).toEqual(['priority', '100']);
     expect(words('! whole line')).toEqual([]);
     expect(words('auth_pass "a#b!c"')).toEqual(['auth_pass', 'a#b!c']);
+  });
+
+  // keepalived's parser (decomment): outside double quotes "\!" and "\#" are the characters
+  // themselves; any other backslash pair is left as written; single quotes do not protect.
+  it('reads \\! and \\# outside quotes as the characters, other escapes as written', () => {
+    expect(words('auth_pass ab\\!cd')).toEqual(['auth_pass', 'ab!cd']);
+    expect(words('auth_pass a\\#b # note')).toEqual(['auth_pass', 'a#b']);
+    expect(words('auth_pass a\\cb')).toEqual(['auth_pass', 'a\\cb']);
+    expect(words("auth_pass 'a!b'")).toEqual(['auth_pass', 'a']);
+    expect(decomment('  $X=a b  \\')).toBe('$X=a b\\');
+  });
+
+  it('splits a brace outside quotes from the word it touches, as keepalived splits the line', () => {
+    expect(words('vrrp_instance VI_1{')).toEqual(['vrrp_instance', 'VI_1', '{']);
   });
 
   it('removes quotes, keeps quoted whitespace, and joins a quote started mid-word', () => {
@@ -119,18 +135,16 @@ describe('parseKeepalivedConfig', () => {
     }
   });
 
-  it('reports unbalanced braces and $parameters', async () => {
+  it('reports unbalanced braces', async () => {
     const dir = await writeTree({
       'k.conf': '$P=1\nvrrp_instance A {\n priority $P\n}\n}\nglobal_defs {\n',
     });
     try {
-      const { diagnostics } = await parseKeepalivedConfig(join(dir, 'k.conf'), { configId: 'a' });
-      expect(diagnostics.map((d) => `${d.line} ${d.keyword}`).sort()).toEqual([
-        '1 $P',
-        '3 $P',
-        '5 }',
-        '6 {',
-      ]);
+      const { nodes, diagnostics } = await parseKeepalivedConfig(join(dir, 'k.conf'), {
+        configId: 'a',
+      });
+      expect(diagnostics.map((d) => `${d.line} ${d.keyword}`).sort()).toEqual(['5 }', '6 {']);
+      expect(nodes[0]?.children?.[0]?.args).toEqual(['1']);
     } finally {
       await removeTree(dir);
     }
