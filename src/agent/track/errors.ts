@@ -16,12 +16,12 @@ export class ScriptInsecureError extends FloatdError {
   }
 }
 
-/** The configured script `user` does not exist. */
-export class TrackUserError extends FloatdError {
-  override readonly code = 'FLOATD_ERR_TRACK_USER';
+/** A script's `user` or `group` (a tracker's, a notify script's, or scriptUser) does not exist. */
+export class ScriptUserError extends FloatdError {
+  override readonly code = 'FLOATD_ERR_SCRIPT_USER';
 
-  constructor(user: string, detail: string) {
-    super(`cannot run tracker script as "${user}": ${detail}`);
+  constructor(kind: 'user' | 'group', name: string, detail: string) {
+    super(`cannot run a script as ${kind} "${name}": ${detail}`);
   }
 }
 

@@ -1,6 +1,6 @@
 // Public surface of the tracker adapters.
 export { connectTrackerSet } from './connect.js';
-export { ScriptInsecureError, TrackUserError, UnknownTrackerError } from './errors.js';
+export { ScriptInsecureError, ScriptUserError, UnknownTrackerError } from './errors.js';
 export { InterfaceTracker, type LinkListener } from './interface-tracker.js';
 export { RiseFall } from './rise-fall.js';
 export { runCheck, type CheckRunner } from './run-check.js';

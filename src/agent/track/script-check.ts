@@ -1,8 +1,8 @@
 // Runs a tracker script without a shell: exit status 0 is success. A script that outlives its
 // timeout is killed with its whole process group (it may have forked) and counts as a failure.
 import { spawn } from 'node:child_process';
-import { checkScriptSecurity } from './script-security.js';
-import { resolveUser, type UserIds } from './resolve-user.js';
+import type { UserIds } from './resolve-user.js';
+import { prepareScriptRun } from './run-as.js';
 import type { CheckOutcome, ScriptTrackerConfig } from './types.js';
 
 export async function runScriptCheck(
@@ -11,9 +11,7 @@ export async function runScriptCheck(
 ): Promise<CheckOutcome> {
   let ids: UserIds | undefined;
   try {
-    ids = config.user === undefined ? undefined : await resolveUser(config.user);
-    // keepalived only protects scripts that run as root.
-    if ((ids?.uid ?? process.getuid?.() ?? 0) === 0) await checkScriptSecurity(config.script);
+    ids = await prepareScriptRun(config.script, config);
   } catch (error) {
     return { ok: false, detail: (error as Error).message };
   }
@@ -30,6 +28,7 @@ function spawnWithTimeout(
     const child = spawn(config.script, config.args ?? [], {
       stdio: 'ignore',
       detached: true, // own process group, so a timeout can kill its children too
+      // libuv clears the supplementary groups (setgroups(0, NULL)) before setgid and setuid.
       ...(ids === undefined ? {} : { uid: ids.uid, gid: ids.gid }),
     });
     let timedOut = false;

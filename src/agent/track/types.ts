@@ -21,6 +21,8 @@ export interface ScriptTrackerConfig extends TrackerCommon {
   readonly args?: readonly string[];
   /** User name or numeric uid to run the script as (keepalived `user`). */
   readonly user?: string;
+  /** Group name or gid (keepalived `user USER GROUP`); default: the user's primary group. */
+  readonly group?: string;
 }
 
 export interface HttpTrackerConfig extends TrackerCommon {
