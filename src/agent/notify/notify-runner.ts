@@ -3,13 +3,20 @@
 // keepalived itself does not wait between transitions (its notify scripts can run concurrently
 // and out of order; keepalived.conf(5) recommends the FIFO for ordering): we serialise per owner.
 import type { Logger } from 'pino';
-import { checkScriptSecurity } from '../track/script-security.js';
+import type { UserIds } from '../track/resolve-user.js';
+import { prepareScriptRun, type RunAs } from '../track/run-as.js';
 import type { NotifyFifo } from './notify-fifo.js';
 import { formatFifoLine } from './notify-fifo.js';
 import type { ScriptLauncher } from './script-launcher.js';
 import { parseScriptCommand } from './script-command.js';
 import { ShellLauncher } from './shell-launcher.js';
-import type { NotifyCounters, NotifyHooks, NotifyKind, NotifyState } from './types.js';
+import type {
+  NotifyCounters,
+  NotifyHooks,
+  NotifyKind,
+  NotifyScript,
+  NotifyState,
+} from './types.js';
 
 export interface NotifyRunnerOptions {
   readonly logger: Logger;
@@ -26,8 +33,20 @@ export interface NotifyRunnerOptions {
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_KILL_GRACE_MS = 1_000;
 
+interface QueuedScript {
+  readonly hook: string;
+  readonly runAs: RunAs;
+  readonly argv: () => string[];
+}
+
+/** A hook's command and who runs it (a plain string: floatd itself). */
+function scriptOf(script: NotifyScript, extraArgs: readonly string[], hook: string): QueuedScript {
+  const { script: command, ...runAs } = typeof script === 'string' ? { script } : script;
+  return { hook, runAs, argv: () => [...parseScriptCommand(command), ...extraArgs] };
+}
+
 /** The state's own script (keepalived notify_master/backup/fault/stop). */
-function stateScript(hooks: NotifyHooks, state: NotifyState): string | undefined {
+function stateScript(hooks: NotifyHooks, state: NotifyState): NotifyScript | undefined {
   switch (state) {
     case 'MASTER':
       return hooks.master;
@@ -78,17 +97,11 @@ export class NotifyRunner {
   ): void {
     try {
       this.options.fifo?.write(formatFifoLine(kind, name, state, priority));
-      const scripts: { hook: string; argv: () => string[] }[] = [];
+      const scripts: QueuedScript[] = [];
       const own = stateScript(hooks, state);
-      if (own !== undefined) {
-        scripts.push({ hook: state.toLowerCase(), argv: () => parseScriptCommand(own) });
-      }
-      const any = hooks.any;
-      if (any !== undefined) {
-        scripts.push({
-          hook: 'any',
-          argv: () => [...parseScriptCommand(any), kind, name, state, String(priority)],
-        });
+      if (own !== undefined) scripts.push(scriptOf(own, [], state.toLowerCase()));
+      if (hooks.any !== undefined) {
+        scripts.push(scriptOf(hooks.any, [kind, name, state, String(priority)], 'any'));
       }
       if (scripts.length === 0) return;
       const timeoutMs = hooks.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -97,7 +110,7 @@ export class NotifyRunner {
       // slow script holds back neither `any` nor the next transition's scripts, nor shutdown's
       // STOP. The order of events is what the FIFO keeps.
       for (const script of scripts) {
-        this.track(this.runOne(log, script.hook, script.argv, timeoutMs));
+        this.track(this.runOne(log, script, timeoutMs));
       }
     } catch (error) {
       this.logger.error({ err: error, kind, name, state }, 'notify failed');
@@ -132,37 +145,39 @@ export class NotifyRunner {
     void settled.then(() => this.inFlight.delete(settled));
   }
 
-  private async runOne(
-    log: Logger,
-    hook: string,
-    argvOf: () => string[],
-    timeoutMs: number,
-  ): Promise<void> {
+  private async runOne(log: Logger, script: QueuedScript, timeoutMs: number): Promise<void> {
+    const { hook } = script;
     let argv: string[];
     try {
-      argv = argvOf();
+      argv = script.argv();
     } catch (error) {
       this.failedCount += 1;
       log.error({ err: error, hook }, 'notify script not run');
       return;
     }
-    // keepalived's script security: a root process does not run a script others can change.
-    if ((process.getuid?.() ?? 0) === 0) {
-      try {
-        await checkScriptSecurity(argv[0] as string);
-      } catch (error) {
-        this.failedCount += 1;
-        log.error({ err: error, hook }, `notify script not run: ${(error as Error).message}`);
-        return;
-      }
+    // The same rules as script trackers: the user and group resolved, and keepalived's script
+    // security for a script that runs as root (others must not be able to change it).
+    let ids: UserIds | undefined;
+    try {
+      ids = await prepareScriptRun(argv[0] as string, script.runAs);
+    } catch (error) {
+      this.failedCount += 1;
+      log.error({ err: error, hook }, `notify script not run: ${(error as Error).message}`);
+      return;
     }
     this.runCount += 1;
     const startedMs = performance.now();
     const outcome = await this.launcher(argv, {
       timeoutMs,
       killGraceMs: this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+      ...(ids === undefined ? {} : { runAs: ids }),
     });
-    const fields = { hook, script: argv[0], durationMs: Math.round(performance.now() - startedMs) };
+    const fields = {
+      hook,
+      script: argv[0],
+      ...(ids === undefined ? {} : { uid: ids.uid, gid: ids.gid }),
+      durationMs: Math.round(performance.now() - startedMs),
+    };
     switch (outcome.kind) {
       case 'exited':
         if (outcome.status === 0) {

@@ -2,6 +2,7 @@
 // a small long-lived shell, off our event loop) and spawnLauncher (Node's spawn, the fallback).
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import type { UserIds } from '../track/resolve-user.js';
 
 export type ScriptOutcome =
   | { readonly kind: 'exited'; readonly status: number }
@@ -12,6 +13,8 @@ export interface LaunchOptions {
   readonly timeoutMs: number;
   /** Time between SIGTERM and SIGKILL at the timeout. */
   readonly killGraceMs: number;
+  /** Switch to these ids, supplementary groups cleared; absent: run as floatd itself. */
+  readonly runAs?: UserIds;
 }
 
 /** Never rejects: every way a script ends is an outcome. */
@@ -80,7 +83,13 @@ export const spawnLauncher: ScriptLauncher = (argv, options) =>
       resolve({ kind: 'not-started', error: new Error('empty argv') });
       return;
     }
-    const child = spawn(program, args, { stdio: 'ignore', detached: true });
+    const child = spawn(program, args, {
+      stdio: 'ignore',
+      detached: true,
+      // As script trackers do: libuv clears the supplementary groups (setgroups(0, NULL)), then
+      // setgid, then setuid, in the child before exec.
+      ...(options.runAs === undefined ? {} : { uid: options.runAs.uid, gid: options.runAs.gid }),
+    });
     const timeout = new GroupTimeout(() => child.pid, options);
     child.once('error', (error) => {
       timeout.clear();

@@ -2,11 +2,14 @@
 // process pays ~10 ms per fork, so a transition would stall the event loop (the cloud claim of
 // the same failover included). A notify script can hang, so each one runs under setsid(1) in its
 // own session and process group, and the shell reports its pid: the timeout is a kill(-pgid)
-// from here, a syscall, not a fork.
+// from here, a syscall, not a fork. A script with a user and group is started by setpriv(1)
+// (util-linux, beside setsid), which clears the supplementary groups, then sets the gid and the uid
+// (real, effective and saved) before it execs: what libuv does for Node's spawn (script trackers,
+// spawnLauncher). keepalived does the same in its forked child (setgid, setgroups, setuid).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
-import { dieWithAgent } from '../process/death-signal.js';
+import { dieWithAgent, hasSetpriv } from '../process/death-signal.js';
 import {
   GroupTimeout,
   killGroup,
@@ -16,19 +19,25 @@ import {
   type ScriptOutcome,
 } from './script-launcher.js';
 
-// Reads "<id> TAB <program> TAB <arg>..." lines. For each, a background subshell starts the
-// script with setsid (a background job is not a group leader, so setsid execs in place: its pid
-// is the new group's id), prints "<id> pid <pid>", waits, and prints "<id> exit <status>".
-// Tabs are IFS white space, so fields are never empty; set -f: no globbing of arguments.
+// Reads "<id> TAB <uid> TAB <gid> TAB <program> TAB <arg>..." lines (uid and gid "-": run as
+// floatd). For each, a background subshell starts the script with setsid (a background job is not
+// a group leader, so setsid execs in place, and setpriv too: its pid is the new group's id),
+// prints "<id> pid <pid>", waits, and prints "<id> exit <status>". Tabs are IFS white space, so
+// fields are never empty; set -f: no globbing of arguments.
 const SCRIPT = `
 tab=$(printf '\\t')
 set -f
-while IFS="$tab" read -r id cmd rest; do
+while IFS="$tab" read -r id uid gid cmd rest; do
   IFS="$tab"
   set -- $rest
   unset IFS
+  if [ "$uid" != - ]; then
+    set -- setpriv --reuid="$uid" --regid="$gid" --clear-groups -- "$cmd" "$@"
+  else
+    set -- "$cmd" "$@"
+  fi
   {
-    setsid "$cmd" "$@" </dev/null >/dev/null 2>&1 &
+    setsid "$@" </dev/null >/dev/null 2>&1 &
     echo "$id pid $!"
     wait $!
     echo "$id exit $?"
@@ -52,11 +61,14 @@ export class ShellLauncher {
     private readonly logger: Logger,
     /** For argv the line protocol cannot carry, and when the shell is unavailable. */
     private readonly fallback: ScriptLauncher = spawnLauncher,
+    /** Without setpriv, the shell cannot switch users: such scripts go to the fallback. */
+    private readonly canSwitchUser: boolean = hasSetpriv(),
   ) {}
 
   readonly launch: ScriptLauncher = (argv, options) => {
     const plain = argv.length > 0 && argv.every((a) => a !== '' && !/[\t\n\r]/.test(a));
-    const child = plain ? this.ensureStarted() : undefined;
+    const carried = plain && (options.runAs === undefined || this.canSwitchUser);
+    const child = carried ? this.ensureStarted() : undefined;
     if (child?.stdin === null || child === undefined) return this.fallback(argv, options);
     return this.submit(child, argv, options);
   };
@@ -93,7 +105,8 @@ export class ShellLauncher {
         resolve,
       };
       this.pending.set(id, entry);
-      child.stdin?.write(`${id}\t${argv.join('\t')}\n`);
+      const ids = options.runAs === undefined ? ['-', '-'] : [options.runAs.uid, options.runAs.gid];
+      child.stdin?.write(`${id}\t${ids.join('\t')}\t${argv.join('\t')}\n`);
     });
   }
 
@@ -111,7 +124,8 @@ export class ShellLauncher {
     entry.timeout.clear();
     const status = Number(value);
     if (entry.timeout.expired) entry.resolve({ kind: 'timed-out' });
-    // setsid(1) exits 126/127 when it cannot exec the program (util-linux EX_EXEC_*).
+    // setsid(1) and setpriv(1) exit 126/127 when they cannot exec the program (util-linux
+    // EX_EXEC_*); setpriv exits 127 too when it cannot switch the user or group.
     else if (status === 126 || status === 127) {
       // The script itself may exit so too: the message says both.
       entry.resolve({

@@ -7,16 +7,21 @@ export type NotifyKind = 'INSTANCE' | 'GROUP';
 export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
 
 /**
- * One owner's hooks (an instance or a sync group). Each script is a command string: a program
- * path followed by arguments, split on white space with ' and " quoting (see parseScriptCommand).
+ * A command string (a program path followed by arguments, split on white space with ' and "
+ * quoting, see parseScriptCommand), alone or with the user and group it runs as (keepalived's
+ * `notify_master "/path args" USER [GROUP]`). A plain string runs as floatd itself.
  */
+export type NotifyScript =
+  string | { readonly script: string; readonly user?: string; readonly group?: string };
+
+/** One owner's hooks (an instance or a sync group). */
 export interface NotifyHooks {
-  readonly master?: string;
-  readonly backup?: string;
-  readonly fault?: string;
-  readonly stop?: string;
+  readonly master?: NotifyScript;
+  readonly backup?: NotifyScript;
+  readonly fault?: NotifyScript;
+  readonly stop?: NotifyScript;
   /** keepalived "notify": run for every state, after the state's own script, with 4 extra args. */
-  readonly any?: string;
+  readonly any?: NotifyScript;
   /** A script still running after this is sent SIGTERM, then SIGKILL (its whole process group). */
   readonly timeoutMs?: number;
 }

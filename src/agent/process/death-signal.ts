@@ -35,7 +35,8 @@ export function dieWithAgent(
 
 let setprivFound: boolean | undefined;
 
-function hasSetpriv(): boolean {
+/** Is setpriv(1) on PATH? Looked up once. */
+export function hasSetpriv(): boolean {
   setprivFound ??= (process.env.PATH ?? '')
     .split(delimiter)
     .some((dir) => dir !== '' && existsSync(join(dir, 'setpriv')));
