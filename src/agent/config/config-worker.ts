@@ -7,7 +7,8 @@ import type { ConfigWorkerReply } from './load-config-isolated.js';
 const { path } = workerData as { path: string };
 let reply: ConfigWorkerReply;
 try {
-  reply = { ok: true, config: await loadConfigFile(path) };
+  // The agent starts (or reloads) with it: the host must have the scripts' users and groups.
+  reply = { ok: true, config: await loadConfigFile(path, { checkHost: true }) };
 } catch (error) {
   reply =
     error instanceof ConfigError

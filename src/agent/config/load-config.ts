@@ -5,13 +5,22 @@ import { ConfigError, formatConfigIssue } from './config-error.js';
 import type { ConfigIssue } from './config-error.js';
 import { formatKeyPath } from './key-path.js';
 import type { FloatdConfig } from './schema.js';
+import { checkScriptUsers } from './script-users.js';
 import { readYaml } from './yaml-source.js';
 import { validateConfigData } from './zod-issues.js';
 
 export { ConfigError } from './config-error.js';
 export type { ConfigIssue } from './config-error.js';
 
-export async function loadConfigFile(path: string): Promise<FloatdConfig> {
+export interface LoadOptions {
+  /** Also check what only this host can say: the users and groups scripts run as. */
+  readonly checkHost?: boolean;
+}
+
+export async function loadConfigFile(
+  path: string,
+  options: LoadOptions = {},
+): Promise<FloatdConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -19,7 +28,9 @@ export async function loadConfigFile(path: string): Promise<FloatdConfig> {
     const message = `cannot read: ${err instanceof Error ? err.message : String(err)}`;
     throw new ConfigError([{ file: path, line: 0, column: 0, path: '', message }], { cause: err });
   }
-  return parseConfigText(text, path);
+  const config = parseConfigText(text, path);
+  if (options.checkHost === true) await checkScriptUsers(text, path);
+  return config;
 }
 
 /** Parse and validate config text; `file` is only used in messages. */

@@ -3,10 +3,12 @@
 import type { CloudTarget } from '../../cloud/target.js';
 import type { CloudFields, CloudTargetFields } from './cloud-fields.js';
 import type { InstanceFields } from './instance-fields.js';
-import type { NotifyFields } from './notify-fields.js';
+import type { NotifyScript } from '../notify/types.js';
+import { NOTIFY_HOOKS, type NotifyFields, type ScriptUserFields } from './notify-fields.js';
+import { normaliseNotifyScript, withDefaultUser } from './script-user-defaults.js';
 import type { TrackerFields } from './track-fields.js';
 
-export function normaliseInstance(fields: InstanceFields) {
+export function normaliseInstance(fields: InstanceFields, scriptUser?: ScriptUserFields) {
   const unicast = fields.unicast;
   return {
     name: fields.name,
@@ -56,7 +58,7 @@ export function normaliseInstance(fields: InstanceFields) {
           }
         : { interface: entry.interface, weight: entry.weight },
     ),
-    ...(fields.notify === undefined ? {} : { notify: normaliseNotify(fields.notify) }),
+    ...(fields.notify === undefined ? {} : { notify: normaliseNotify(fields.notify, scriptUser) }),
   };
 }
 
@@ -96,13 +98,18 @@ export function normaliseCloud(fields: CloudFields) {
   };
 }
 
-export function normaliseNotify(fields: NotifyFields) {
-  const { timeout, ...scripts } = fields;
-  return { ...scripts, timeoutMs: timeout };
+/** Each script with whom it runs as (the global scriptUser applied). */
+export function normaliseNotify(fields: NotifyFields, scriptUser?: ScriptUserFields) {
+  const hooks: Partial<Record<(typeof NOTIFY_HOOKS)[number], NotifyScript>> = {};
+  for (const hook of NOTIFY_HOOKS) {
+    const entry = fields[hook];
+    if (entry !== undefined) hooks[hook] = normaliseNotifyScript(entry, scriptUser);
+  }
+  return { ...hooks, timeoutMs: fields.timeout };
 }
 
 /** Durations in ms; a check's timeout defaults to its interval (keepalived's script timeout). */
-export function normaliseTracker(fields: TrackerFields) {
+export function normaliseTracker(fields: TrackerFields, scriptUser?: ScriptUserFields) {
   const { interval, ...rest } = fields;
   // A file is read, not run: every read counts (rise and fall of 1), bounded by its interval.
   if (rest.type === 'file') {
@@ -111,5 +118,9 @@ export function normaliseTracker(fields: TrackerFields) {
   const { timeout, ...checks } = rest;
   const timing = { intervalMs: interval, timeoutMs: timeout ?? interval };
   if (checks.type === 'tcp') return { ...checks, host: checks.host.address, ...timing };
+  // keepalived's script_user applies to vrrp_scripts without their own user.
+  if (checks.type === 'script') {
+    return { ...checks, ...withDefaultUser({ user: checks.user }, scriptUser), ...timing };
+  }
   return { ...checks, ...timing };
 }

@@ -14,6 +14,7 @@ import {
   normaliseNotify,
   normaliseTracker,
 } from './normalise.js';
+import { scriptUserFields } from './notify-fields.js';
 import { notifyFifo, statusFields, syncGroupFields } from './sync-group-fields.js';
 import { trackerFields } from './track-fields.js';
 import { isRecord } from './valid-at.js';
@@ -45,6 +46,8 @@ export const floatdConfigSchema = z
         .array(syncGroupFields, { error: expected('a list of sync groups') })
         .default([]),
       notifyFifo: notifyFifo.optional(),
+      /** keepalived's script_user: the default user of notify scripts and script trackers. */
+      scriptUser: scriptUserFields.optional(),
       status: statusFields.default({ listen: '127.0.0.1:9657' }),
       instances: z
         .array(instanceSchema, { error: expected('a list of instances') })
@@ -58,15 +61,15 @@ export const floatdConfigSchema = z
   .transform((config) => ({
     log: config.log,
     cloud: normaliseCloud(config.cloud),
-    trackers: config.trackers.map(normaliseTracker),
+    trackers: config.trackers.map((t) => normaliseTracker(t, config.scriptUser)),
     syncGroups: config.syncGroups.map((g) => ({
       name: g.name,
       instances: g.instances,
-      ...(g.notify === undefined ? {} : { notify: normaliseNotify(g.notify) }),
+      ...(g.notify === undefined ? {} : { notify: normaliseNotify(g.notify, config.scriptUser) }),
     })),
     notifyFifo: config.notifyFifo,
     status: config.status,
-    instances: config.instances.map(normaliseInstance),
+    instances: config.instances.map((i) => normaliseInstance(i, config.scriptUser)),
   }));
 
 export type FloatdConfig = z.output<typeof floatdConfigSchema>;
