@@ -10,6 +10,7 @@ import { centisecondsToMs, masterDownIntervalMs, skewTimeMs } from './intervals.
 import { effectivePriority, OWNER_PRIORITY, STOP_PRIORITY } from './priority.js';
 import type {
   LastTransition,
+  LowerMaster,
   TrackingStatus,
   TransitionReason,
   VirtualRouterConfig,
@@ -72,6 +73,8 @@ export class VirtualRouter {
   /** As MASTER: the last advert heard below our priority, and when its silence counts. */
   private lowerHeardAtMs: number | undefined;
   private yieldDeadlineMs: number | undefined;
+  /** As MASTER: the lower-priority router advertising without a pause of YIELD_SILENCE_INTERVALS. */
+  private lowerMaster: LowerMaster | undefined;
 
   constructor(config: VirtualRouterConfig) {
     checkRouterConfig(config);
@@ -130,6 +133,7 @@ export class VirtualRouter {
       syncReady: this.syncReadyReason !== undefined,
       groupFault: this.groupFault,
       ownFault: this.ownFault(),
+      lowerMaster: this.lowerMaster,
     };
   }
 
@@ -247,6 +251,7 @@ export class VirtualRouter {
       out.push({ type: 'peer-yielded', heardAtMs: this.lowerHeardAtMs });
       this.lowerHeardAtMs = undefined;
       this.yieldDeadlineMs = undefined;
+      this.lowerMaster = undefined;
     }
   }
 
@@ -368,6 +373,7 @@ export class VirtualRouter {
       this.lowerHeardAtMs = nowMs;
       this.yieldDeadlineMs =
         nowMs + YIELD_SILENCE_INTERVALS * centisecondsToMs(this.config.advertIntervalCs);
+      this.noteLowerMaster(nowMs, src, advert.priority);
     }
     if (advert.priority === STOP_PRIORITY) {
       // §6.4.3: another master is leaving: send an ADVERTISEMENT at once so its backups do not
@@ -396,6 +402,19 @@ export class VirtualRouter {
     // keepalived ("forcing new election") and RFC 9568 §6.4.3 we answer at once so it steps down
     // now rather than at our next Adver_Timer.
     this.answerAdvert(nowMs, out);
+  }
+
+  /**
+   * Who keeps advertising below us, and since when (status: a MASTER that does not yield does
+   * not hear us). Its priority 0 is its yield; one record, the latest sender: srcs are untrusted.
+   */
+  private noteLowerMaster(nowMs: number, src: string, priority: number): void {
+    if (priority === STOP_PRIORITY) {
+      if (this.lowerMaster?.src === src) this.lowerMaster = undefined;
+      return;
+    }
+    const sinceMs = this.lowerMaster?.src === src ? this.lowerMaster.sinceMs : nowMs;
+    this.lowerMaster = { src, priority, sinceMs, lastHeardAtMs: nowMs };
   }
 
   private answerAdvert(nowMs: number, out: VrrpAction[]): void {
@@ -601,6 +620,7 @@ export class VirtualRouter {
     this.masterAddress = undefined; // a backup learns it from the next advert it accepts
     this.lowerHeardAtMs = undefined;
     this.yieldDeadlineMs = undefined;
+    this.lowerMaster = undefined;
     this.lastTransition = { from, to, reason, atMs: nowMs };
     out.push({ type: 'transition', from, to, reason, priority: this.effectivePriority, nowMs });
   }

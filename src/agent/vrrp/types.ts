@@ -167,6 +167,18 @@ export interface LastTransition {
   readonly atMs: number;
 }
 
+/**
+ * As MASTER, a lower-priority router heard advertising since sinceMs without falling silent for
+ * three of our intervals: a MASTER too that has not yielded (RFC 5798 §6.4.3 would have it
+ * become BACKUP on our adverts), so it does not hear them.
+ */
+export interface LowerMaster {
+  readonly src: string;
+  readonly priority: number;
+  readonly sinceMs: number;
+  readonly lastHeardAtMs: number;
+}
+
 /** A read-only view for status pages, simulation checks and tests. */
 export interface VirtualRouterSnapshot {
   readonly state: VrrpState;
@@ -185,4 +197,6 @@ export interface VirtualRouterSnapshot {
   readonly groupFault: boolean;
   /** Wants FAULT for a reason of its own: link down, or a tracker says so. */
   readonly ownFault: boolean;
+  /** As MASTER: a lower-priority MASTER that keeps advertising (it has not yielded). */
+  readonly lowerMaster?: LowerMaster | undefined;
 }
