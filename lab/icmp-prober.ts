@@ -7,11 +7,9 @@
 //   gap <index> <lastReplyMs> <replyMs>  a VIP answered again after at least one probe without
 //   done <sent> <replies>                on SIGTERM, then exits
 // Usage (as root): node [--import tsx] icmp-prober.(ts|js) PROBE_MS VIP...
+import { decodeEcho, encodeEchoRequest, ICMP_PROTOCOL } from '../src/agent/io/icmp-echo.js';
 import { openRawSocket } from '../src/agent/io/raw-socket.js';
 
-const ICMP_PROTOCOL = 1;
-const ECHO_REQUEST = 8;
-const ECHO_REPLY = 0;
 const STATUS_EVERY_MS = 200;
 
 const [probeArg, ...vips] = process.argv.slice(2);
@@ -29,31 +27,18 @@ let sequence = 0;
 let sent = 0;
 let replies = 0;
 
-function checksum(buf: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i + 1 < buf.length; i += 2) sum += buf.readUInt16BE(i);
-  if (buf.length % 2 === 1) sum += (buf[buf.length - 1] as number) << 8;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return ~sum & 0xffff;
-}
-
 function echo(vipIndex: number): Buffer {
-  const buf = Buffer.alloc(16);
-  buf.writeUInt8(ECHO_REQUEST, 0);
-  buf.writeUInt16BE(identifier, 4);
+  const data = Buffer.alloc(8);
+  data.writeUInt32BE(vipIndex, 0);
   sequence = (sequence + 1) & 0xffff;
-  buf.writeUInt16BE(sequence, 6);
-  buf.writeUInt32BE(vipIndex, 8);
-  buf.writeUInt16BE(checksum(buf), 2);
-  return buf;
+  return encodeEchoRequest('ipv4', identifier, sequence, data);
 }
 
 const socket = openRawSocket('ipv4', ICMP_PROTOCOL, 65_536);
 socket.on('error', (error) => process.stderr.write(`icmp socket: ${error.message}\n`));
 socket.on('message', (packet, source) => {
-  const ihl = ((packet[0] ?? 0) & 0x0f) * 4;
-  if (packet.length < ihl + 8 || packet[ihl] !== ECHO_REPLY) return;
-  if (packet.readUInt16BE(ihl + 4) !== identifier) return;
+  const reply = decodeEcho('ipv4', packet);
+  if (reply?.kind !== 'reply' || reply.identifier !== identifier) return;
   const i = index.get(source);
   if (i === undefined) return;
   replies++;
