@@ -16,6 +16,7 @@ import {
 } from './field-schemas.js';
 import { cloudTargets } from './cloud-fields.js';
 import { notifyFields } from './notify-fields.js';
+import { peerProbe, probeInterval } from './peer-probe-fields.js';
 import { trackEntry } from './track-fields.js';
 
 const SECOND_MS = 1000;
@@ -28,8 +29,13 @@ export const unicastFields = z.strictObject(
     peers: z.array(hostAddress, { error: expected('a list of IP addresses') }).default([]),
     /** false: adverts only from listed peers are accepted. */
     acceptUnknownPeers: bool.default(false),
+    /** Split-brain diagnosis: is a silent peer up? Default icmp (peer-probe-fields.ts). */
+    probe: peerProbe.optional(),
+    probeInterval: probeInterval.optional(),
   },
-  { error: expectedMapping('a mapping { source, peers, acceptUnknownPeers }') },
+  {
+    error: expectedMapping('a mapping { source, peers, acceptUnknownPeers, probe, probeInterval }'),
+  },
 );
 
 export const autoFields = z.strictObject(

@@ -5,6 +5,7 @@ import type { CloudFields, CloudTargetFields } from './cloud-fields.js';
 import type { InstanceFields } from './instance-fields.js';
 import type { NotifyScript } from '../notify/types.js';
 import { NOTIFY_HOOKS, type NotifyFields, type ScriptUserFields } from './notify-fields.js';
+import { normalisePeerProbe } from './peer-probe-fields.js';
 import { normaliseNotifyScript, withDefaultUser } from './script-user-defaults.js';
 import type { TrackerFields } from './track-fields.js';
 
@@ -34,6 +35,9 @@ export function normaliseInstance(fields: InstanceFields, scriptUser?: ScriptUse
       ...(unicast?.source === undefined ? {} : { source: unicast.source.address }),
       peers: (unicast?.peers ?? []).map((peer) => peer.address),
       acceptUnknownPeers: unicast?.acceptUnknownPeers ?? false,
+      // Absent: the defaults (peer-probes.ts), so configurations without them read as before.
+      ...(unicast?.probe === undefined ? {} : { probe: normalisePeerProbe(unicast.probe) }),
+      ...(unicast?.probeInterval === undefined ? {} : { probeIntervalMs: unicast.probeInterval }),
     },
     auto: { multicastSilenceMs: fields.auto.multicastSilence },
     ...(fields.authentication === undefined

@@ -186,7 +186,8 @@ const cases: Case[] = [
     name: 'unicast not a mapping',
     yaml: oneInstance('unicast: @@[10.99.0.2]'),
     path: `${P}.unicast`,
-    message: /^expected a mapping \{ source, peers, acceptUnknownPeers \}, got a list$/,
+    message:
+      /^expected a mapping \{ source, peers, acceptUnknownPeers, probe, probeInterval \}, got a list$/,
   },
   {
     name: 'auto.multicastSilence below 100ms',
