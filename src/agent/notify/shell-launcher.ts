@@ -5,7 +5,8 @@
 // from here, a syscall, not a fork. A script with a user and group is started by setpriv(1)
 // (util-linux, beside setsid), which clears the supplementary groups, then sets the gid and the uid
 // (real, effective and saved) before it execs: what libuv does for Node's spawn (script trackers,
-// spawnLauncher). keepalived does the same in its forked child (setgid, setgroups, setuid).
+// spawnLauncher). keepalived's child does setgid, setgroups(1, &gid), setuid (lib/notify.c): its
+// list holds the gid alone, ours is empty; with the gid as the process's own, access is the same.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';

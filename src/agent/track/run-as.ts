@@ -2,7 +2,10 @@
 // keepalived.conf(5): a script's `user` runs it with that user's primary group unless a group is
 // given; `script_user` is the default for scripts without one; with neither, the script runs as
 // keepalived itself. enable_script_security: "Don't run scripts configured to be run as root if
-// any part of the path is writable by a non-root user" (floatd always applies it when it is root).
+// any part of the path is writable by a non-root user" (floatd always applies it). keepalived
+// (lib/notify.c check_script_secure) counts as root a script run with uid 0 or gid 0, or one that
+// is set-user-ID or set-group-ID root.
+import { stat } from 'node:fs/promises';
 import { checkScriptSecurity } from './script-security.js';
 import { resolveGroup, resolveUser, type UserIds } from './resolve-user.js';
 
@@ -33,6 +36,25 @@ export async function prepareScriptRun(
   runAs: RunAs,
 ): Promise<UserIds | undefined> {
   const ids = await resolveRunAs(runAs);
-  if ((ids?.uid ?? process.getuid?.() ?? 0) === 0) await checkScriptSecurity(program);
+  const uid = ids?.uid ?? process.getuid?.() ?? 0;
+  const gid = ids?.gid ?? process.getgid?.() ?? 0;
+  if (uid === 0 || gid === 0 || (await setIdRoot(program))) await checkScriptSecurity(program);
   return ids;
+}
+
+const S_ISUID = 0o4000;
+const S_ISGID = 0o2000;
+const S_IXUSR = 0o100;
+const S_IXGRP = 0o010;
+
+/** An executable that gains root's uid or gid when run, whoever runs it. */
+async function setIdRoot(program: string): Promise<boolean> {
+  // A program that is missing is the launcher's to report; security has nothing to protect.
+  const info = await stat(program).catch(() => undefined);
+  if (info === undefined) return false;
+  const { mode } = info;
+  return (
+    (info.uid === 0 && (mode & S_IXUSR) !== 0 && (mode & S_ISUID) !== 0) ||
+    (info.gid === 0 && (mode & S_IXGRP) !== 0 && (mode & S_ISGID) !== 0)
+  );
 }

@@ -51,4 +51,19 @@ describe('configuration read in a worker', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(`${path}: cannot read`);
   });
+
+  it('for run and reload, also refuses a script user this host does not have (issue 14)', async () => {
+    const path = join(scratch, 'user.yaml');
+    writeFileSync(
+      path,
+      'scriptUser: { user: floatd-no-such-user }\ninstances:\n  - { name: web, vrid: 1, interface: eth0, vips: [10.0.0.1/24] }\n',
+    );
+    // Valid as a file (floatd validate, import, plan), refused by the worker that starts an agent.
+    expect(await loadConfigFile(path)).toBeDefined();
+    const error = await failure(() => loadConfigIsolated(path));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      `${path}:1:21: scriptUser.user: expected a user that exists on this host (/etc/passwd or getent passwd), got "floatd-no-such-user"`,
+    );
+  });
 });

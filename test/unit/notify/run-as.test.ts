@@ -126,20 +126,29 @@ describe('as root: the script runs as its user, with no supplementary group left
     expect(recorded('spawn')).toBe(nobodyLine);
   });
 
-  it('applies script security to a script that runs as root, not to one run as nobody', async (ctx) => {
+  it('applies script security to what runs as root (uid 0, gid 0, set-ID root), not to nobody', async (ctx) => {
     requireLab(ctx, needsRoot);
     // keepalived.conf(5) enable_script_security: "Don't run scripts configured to be run as root
-    // if any part of the path is writable by a non-root user".
+    // if any part of the path is writable by a non-root user"; root as keepalived's
+    // check_script_secure counts it: uid 0, gid 0, or a set-user-ID or set-group-ID root file.
     const open = idScript('open');
     chmodSync(open, 0o777);
+    const setuidOpen = idScript('setuid-open');
+    chmodSync(setuidOpen, 0o4777);
     const runner = new NotifyRunner({ logger: silent });
     closers.push(() => runner.close());
-    runner.notify('INSTANCE', 'a', 'MASTER', 100, { master: { script: open, user: 'root' } });
+    runner.notify('INSTANCE', 'a', 'MASTER', 100, {
+      master: { script: open, user: 'root' },
+      any: { script: open, user: 'nobody', group: '0' },
+    });
+    runner.notify('INSTANCE', 'b', 'MASTER', 100, {
+      master: { script: setuidOpen, user: 'nobody' },
+    });
     await runner.drain();
-    expect(runner.counters()).toMatchObject({ run: 0, failed: 1 });
+    expect(runner.counters()).toMatchObject({ run: 0, failed: 3 });
     runner.notify('INSTANCE', 'a', 'MASTER', 100, { master: { script: open, user: 'nobody' } });
     await runner.drain();
-    expect(runner.counters()).toMatchObject({ run: 1, failed: 1 });
+    expect(runner.counters()).toMatchObject({ run: 1, failed: 3 });
     expect(recorded('open')).toBe(nobodyLine);
   });
 });
