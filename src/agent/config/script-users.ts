@@ -1,8 +1,8 @@
 // The host's side of a configuration: every user and group a script is to run as must exist
-// here, or the agent does not start (nor take a reload). keepalived resolves script_user and a
-// notify script's USER [GROUP] when it reads its configuration (getpwnam, getgrnam); floatd also
-// refuses the file instead of leaving a script that can never run. Not part of the schema: a
-// file is still valid on a machine without these users (floatd import, plan, CI).
+// here, or the agent does not start (nor take a reload). keepalived resolves script_user and each
+// script's USER [GROUP] (vrrp_script, notify_*) when it reads its configuration (getpwnam,
+// getgrnam); floatd refuses the file rather than keep a script that can never run. Not part of
+// the schema: a file is still valid on a machine without these users (floatd import, plan, CI).
 import { resolveGroup, resolveUser } from '../track/resolve-user.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { describeValue } from './describe-value.js';
@@ -49,7 +49,7 @@ export async function checkScriptUsers(text: string, file: string): Promise<void
   if (issues.length > 0) throw new ConfigError(issues);
 }
 
-/** scriptUser's, then each notify script's own, in the file's order (a schema-valid file). */
+/** scriptUser's, each script tracker's and each notify script's own (a schema-valid file). */
 function namedAccounts(data: unknown): NamedAccount[] {
   if (!isRecord(data)) return [];
   const found: NamedAccount[] = [];
@@ -60,6 +60,9 @@ function namedAccounts(data: unknown): NamedAccount[] {
     }
   };
   collect(data.scriptUser, ['scriptUser']);
+  if (Array.isArray(data.trackers)) {
+    data.trackers.forEach((tracker: unknown, i) => collect(tracker, ['trackers', i]));
+  }
   for (const owners of ['instances', 'syncGroups'] as const) {
     const list = data[owners];
     if (!Array.isArray(list)) continue;

@@ -152,6 +152,8 @@ describe('users and groups the host must have (floatd run and reload)', () => {
       'unknown.yaml',
       [
         'scriptUser: { user: @@floatd-no-such-user }',
+        'trackers:',
+        '  - { name: chk, type: script, script: /c.sh, user: @@floatd-no-such-user }',
         oneInstance(
           'notify:\n  master: { script: /m.sh, user: nobody, group: @@floatd-no-such-group }',
         ),
@@ -168,6 +170,7 @@ describe('users and groups the host must have (floatd run and reload)', () => {
     expect(issues.map((i) => ({ line: i.line, column: i.column }))).toEqual(marks);
     expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
       'scriptUser.user: expected a user that exists on this host (/etc/passwd or getent passwd), got "floatd-no-such-user"',
+      'trackers[0].user: expected a user that exists on this host (/etc/passwd or getent passwd), got "floatd-no-such-user"',
       'instances[0].notify.master.group: expected a group that exists on this host (/etc/group or getent group), got "floatd-no-such-group"',
     ]);
     expect((error as ConfigError).code).toBe('FLOATD_ERR_CONFIG');
