@@ -110,6 +110,8 @@ export function formatStatus(status: AgentStatus): string {
       const fenced = t.fencedBy === undefined ? '' : `, fenced by ${t.fencedBy.owner}`;
       out.push(`  cloud ${t.name}: ${t.phase}${fenced}${confirmed}`);
     }
+    for (const d of instance.splitBrain ?? [])
+      out.push(`  SPLIT BRAIN since ${d.since}: ${d.message}`);
     const notAPeer = instance.unicast?.notAPeer ?? [];
     if (notAPeer.length > 0) {
       const sources = notAPeer.map((n) => `${n.src} (${n.count})`).join(', ');

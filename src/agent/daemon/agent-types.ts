@@ -9,6 +9,7 @@ import type { InstanceStatus } from '../status/instance-status.js';
 import type { TrackerSample } from '../status/tracker-metrics.js';
 import type { IpFamily } from '../vrrp/codec/types.js';
 import type { CloudSessionStatus } from './cloud-session.js';
+import type { PeerProbeDeps } from './peer-probes.js';
 import type { AddressPort, AdvertSocket, AnnouncePort, LinkPort } from './ports.js';
 
 /** What the agent needs to know about an interface. */
@@ -30,6 +31,8 @@ export interface AgentDeps {
   readonly links: LinkPort;
   /** mode auto: does a cloud's instance metadata service answer? */
   probeCloud(): Promise<boolean>;
+  /** The split-brain diagnosis' ICMP socket (io/icmp-socket.ts); absent: no peer probes. */
+  readonly openEchoSocket?: PeerProbeDeps['openEchoSocket'] | undefined;
   /** Prometheus metrics of this agent; default: a registry of its own. */
   readonly registry?: Registry | undefined;
 }

@@ -7,6 +7,7 @@ import type { FloatdConfig, InstanceConfig } from '../config/schema.js';
 import { NotifyFifo } from '../notify/notify-fifo.js';
 import { NotifyRunner } from '../notify/notify-runner.js';
 import { KeepalivedExporterMetrics } from '../status/keepalived-exporter-metrics.js';
+import { SplitBrainMetrics } from '../status/split-brain-metrics.js';
 import { TrackerMetrics } from '../status/tracker-metrics.js';
 import { VrrpMetrics } from '../status/vrrp-metrics.js';
 import {
@@ -20,6 +21,7 @@ import type { CloudSession } from './cloud-session.js';
 import { HeldAddresses } from './held-addresses.js';
 import type { TransportMode } from './instance-runtime.js';
 import { InstanceRuntime } from './instance-runtime.js';
+import { PeerProbes } from './peer-probes.js';
 import { ReloadOrchestrator, type ReloadHost } from './reload-orchestrator.js';
 import type { ReloadPlan } from './reload-plan.js';
 import { SocketTable } from './socket-table.js';
@@ -61,6 +63,8 @@ export class Agent {
   private fifo: NotifyFifo | undefined;
   readonly registry: Registry;
   private readonly metrics: VrrpMetrics;
+  /** The split-brain diagnosis' probes of unicast peers (issue 14); none without a socket. */
+  private readonly peerProbes: PeerProbes | undefined;
 
   private constructor(
     private config: FloatdConfig,
@@ -76,6 +80,16 @@ export class Agent {
     this.addresses = new HeldAddresses(deps.addresses);
     this.tracking = new Tracking(deps.links, deps.logger.child({ component: 'track' }));
     new TrackerMetrics(this.registry, () => this.tracking.samples());
+    new SplitBrainMetrics(this.registry, () => this.runtimes.map((r) => r.status()));
+    const { openEchoSocket } = deps;
+    this.peerProbes =
+      openEchoSocket === undefined
+        ? undefined
+        : new PeerProbes({
+            clock: deps.clock,
+            logger: deps.logger.child({ component: 'peer-probes' }),
+            openEchoSocket,
+          });
     // Decided at start: a change of status needs a restart (reload-plan.ts).
     if (config.status !== false && config.status.keepalivedExporterMetrics === true) {
       new KeepalivedExporterMetrics(
@@ -165,6 +179,7 @@ export class Agent {
       this.notifier.close();
     }
     this.fifo?.close();
+    this.peerProbes?.close();
     this.sockets.closeAll();
     this.deps.links.close();
     this.deps.announce.close();
@@ -342,6 +357,7 @@ export class Agent {
       reconciler: this.cloud?.reconcilerFor(instance.name),
       metrics: this.metrics,
       notifier: this.notifier,
+      peerProbes: this.peerProbes,
     });
   }
 

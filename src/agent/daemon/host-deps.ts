@@ -1,6 +1,7 @@
 // The real adapters of a Linux host, wired for the agent.
 import type { Logger } from 'pino';
 import { deadlineClock } from '../clock.js';
+import { IcmpEchoSocket } from '../io/icmp-socket.js';
 import { readInterface } from '../io/interface-info.js';
 import { Ipv4VrrpSocket } from '../io/vrrp-socket-v4.js';
 import { Ipv6VrrpSocket } from '../io/vrrp-socket-v6.js';
@@ -34,6 +35,7 @@ export function createHostDeps(logger: Logger): AgentDeps {
     }),
     announce: createHostAnnouncer({ logger: logger.child({ component: 'net.announce' }) }),
     links: new LinkWatcher({ logger }),
+    openEchoSocket: (family, onEcho, onError) => IcmpEchoSocket.open(family, onEcho, onError),
     // undici with it, only for mode auto with peers.
     probeCloud: async () =>
       (await import('../../cloud/aws/imds-probe.js')).probeInstanceMetadata(

@@ -21,6 +21,8 @@ import { InstanceActions, type InstanceActionDeps } from './instance-actions.js'
 import { InstanceDrops } from './instance-drops.js';
 import type { InstanceStatus, TransportMode } from '../status/instance-status.js';
 import type { Vip } from './ports.js';
+import { probeIntervalMs, probeOf, type PeerProbes } from './peer-probes.js';
+import { SplitBrainMonitor } from './split-brain-monitor.js';
 
 export type { InstanceStatus, TransportMode } from '../status/instance-status.js';
 
@@ -31,6 +33,8 @@ export interface InstanceDeps extends Omit<InstanceActionDeps, 'drops'> {
   readonly mode: TransportMode;
   /** Notify scripts and the FIFO (keepalived's notify_*); absent when none is configured. */
   readonly notifier?: NotifyRunner | undefined;
+  /** The split-brain diagnosis' probes of unicast peers; absent: none run. */
+  readonly peerProbes?: PeerProbes | undefined;
 }
 
 export class InstanceRuntime {
@@ -53,6 +57,9 @@ export class InstanceRuntime {
   private releaseEntry: number | undefined;
   /** What that entry holds now, as a key: re-armed only when the core's release changes. */
   private armedReleaseKey: string | undefined;
+  /** Both MASTER while the peer is up: said in the status, a metric and the log (issue 14). */
+  private readonly splitBrain: SplitBrainMonitor;
+  private stopProbes: (() => void) | undefined;
 
   constructor(private readonly deps: InstanceDeps) {
     const { config } = deps;
@@ -60,6 +67,13 @@ export class InstanceRuntime {
     this.notifier = deps.notifier;
     this.mode = deps.mode;
     this.vipByAddress = new Map(config.vips.map((v) => [v.address, v]));
+    this.splitBrain = new SplitBrainMonitor({
+      peers: config.unicast.peers,
+      advertIntervalMs: config.advertIntervalCs * 10,
+      probe: probeOf(config),
+      clock: deps.clock,
+      logger: deps.logger,
+    });
     this.drops = new InstanceDrops({
       name: config.name,
       logger: deps.logger,
@@ -95,6 +109,7 @@ export class InstanceRuntime {
         this.actions.recordTransitions();
         this.armRelease();
         this.actions.tellGroups();
+        this.splitBrain.afterCoreInput(this.driver.router.snapshot());
       },
     );
   }
@@ -144,6 +159,18 @@ export class InstanceRuntime {
 
   start(): void {
     this.driver.feed({ type: 'startup' });
+    const { config } = this.deps;
+    this.stopProbes = this.deps.peerProbes?.add({
+      name: config.name,
+      family: config.family,
+      vrid: config.vrid,
+      peers: config.unicast.peers,
+      probe: probeOf(config),
+      intervalMs: probeIntervalMs(config.unicast.probeIntervalMs, config.advertIntervalCs * 10),
+      state: () => this.state,
+      probed: (peer, ok) => this.splitBrain.probed(peer, ok),
+      peerSaid: (peer, state) => this.splitBrain.peerSaid(peer, state),
+    });
   }
 
   /**
@@ -239,6 +266,7 @@ export class InstanceRuntime {
     this.driver.feed({ type: 'advert', src: received.src, advert: received.advert }, receivedAgoMs);
     // A non-peer's advert is no advert of this group: not counted, not heard.
     if (this.actions.notAPeer) return;
+    this.splitBrain.advert(received.src, received.advert.priority, this.state);
     this.advertsReceived++;
     this.deps.metrics?.advertsReceived.inc({ instance: this.name });
     if (received.dst === VRRP_MULTICAST_V4 || received.dst === VRRP_MULTICAST_V6) {
@@ -253,6 +281,7 @@ export class InstanceRuntime {
   }
 
   private async stopOnce(): Promise<void> {
+    this.stopProbes?.();
     const entry = this.releaseEntry;
     const releaseSent = entry !== undefined && this.deps.socket.releasedBySignal?.(entry) === true;
     if (releaseSent) {
@@ -278,6 +307,7 @@ export class InstanceRuntime {
 
   status(): InstanceStatus {
     const snap = this.driver.router.snapshot();
+    const diagnoses = this.splitBrain.status();
     return {
       name: this.name,
       vrid: this.cfg.vrid,
@@ -310,6 +340,7 @@ export class InstanceRuntime {
             ),
           }
         : {}),
+      ...(diagnoses.length === 0 ? {} : { splitBrain: diagnoses }),
       ...(this.deps.reconciler === undefined ? {} : { cloud: this.deps.reconciler.status() }),
     };
   }

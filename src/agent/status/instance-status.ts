@@ -19,6 +19,16 @@ export interface UnicastStatus {
   readonly fix?: string | undefined;
 }
 
+/** A split brain suspected (issue 14): what is seen, in one line naming the likely cause. */
+export interface SplitBrainStatus {
+  readonly reason: string;
+  /** The peer concerned (a configured peer, or the lower MASTER heard). */
+  readonly peer: string;
+  /** Wall-clock time it was declared (ISO 8601). */
+  readonly since: string;
+  readonly message: string;
+}
+
 export interface InstanceStatus {
   readonly name: string;
   readonly vrid: number;
@@ -38,6 +48,8 @@ export interface InstanceStatus {
   };
   /** Unicast (mode unicast, or peers configured): the peers and the last non-peers dropped. */
   readonly unicast?: UnicastStatus | undefined;
+  /** Split brain suspected (both MASTER): present only while it is. */
+  readonly splitBrain?: readonly SplitBrainStatus[] | undefined;
   /** Cloud targets: phase, term, fencing and the failover timeline of each. */
   readonly cloud?: ReconcilerStatus | undefined;
 }
