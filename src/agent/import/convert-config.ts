@@ -2,11 +2,13 @@
 // track_file / vrrp_track_process (trackers), vrrp_instance, vrrp_sync_group. Everything else
 // is reported, once per statement or block, with its file and line.
 import { ConvertContext, childrenOf } from './convert-context.js';
-import { convertGarp, convertInstance } from './convert-instance.js';
-import type { Instance, InstanceDefaults } from './convert-instance.js';
-import { convertNotify } from './convert-notify.js';
+import { convertGarp } from './convert-garp.js';
+import { convertInstance } from './convert-instance.js';
+import type { Instance, InstanceDefaults, KnownTrackers } from './convert-instance.js';
+import { checkGroup, convertNotify } from './convert-notify.js';
+import type { NotifyScript } from './convert-notify.js';
 import { convertScript, convertTrackFile, convertTrackProcess } from './convert-trackers.js';
-import type { Tracker, TrackerDefaults } from './convert-trackers.js';
+import type { Tracker } from './convert-trackers.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { ConfNode } from './parse-config.js';
 
@@ -17,7 +19,8 @@ export interface Converted {
 
 interface Globals {
   instance: { version: number; strict: boolean; garp: Record<string, unknown> };
-  tracker: { scriptUser?: string };
+  /** global_defs script_user: the default user (and group) of notify scripts and trackers. */
+  scriptUser?: { user: string; group?: string };
   notifyFifo?: string;
 }
 
@@ -36,7 +39,7 @@ const NOT_VRRP = new Set([
 
 function convertGlobals(ctx: ConvertContext, block: ConfNode, globals: Globals): void {
   for (const node of childrenOf(block)) {
-    if (convertGarp(ctx, node, globals.instance.garp, 'instances[*].garp')) continue;
+    if (convertGarp(ctx, node, 'global_defs', globals.instance.garp, 'instances[*].garp')) continue;
     switch (node.keyword) {
       case 'vrrp_version': {
         const version = ctx.int(node);
@@ -52,10 +55,17 @@ function convertGlobals(ctx: ConvertContext, block: ConfNode, globals: Globals):
           'info',
         );
         break;
-      case 'script_user':
-        globals.tracker.scriptUser = ctx.arg(node);
-        ctx.extraArgs(node, 1, 'a group');
+      case 'script_user': {
+        // keepalived.conf(5): "script_user <USERNAME> [GROUPNAME]", the default for every script.
+        const [user, group] = node.args;
+        if (user === undefined) ctx.arg(node, 'scriptUser');
+        else {
+          globals.scriptUser = { user, ...(group === undefined ? {} : { group }) };
+          if (group !== undefined) checkGroup(ctx, node, group, 'scriptUser.group');
+          ctx.extraArgs(node, 2, 'arguments after the user and group are');
+        }
         break;
+      }
       case 'enable_script_security':
         ctx.report(
           node,
@@ -97,7 +107,7 @@ function convertSyncGroup(
   path: string,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { name: ctx.checkName(block, path) };
-  const notify: Record<string, string> = {};
+  const notify: Record<string, NotifyScript> = {};
   for (const node of childrenOf(block)) {
     if (convertNotify(ctx, node, notify, `${path}.notify`)) continue;
     if (node.keyword === 'group') out.instances = childrenOf(node).map((member) => member.keyword);
@@ -119,30 +129,42 @@ function convertSyncGroup(
 
 export function convertConfig(nodes: readonly ConfNode[]): Converted {
   const ctx = new ConvertContext();
-  const globals: Globals = { instance: { version: 2, strict: false, garp: {} }, tracker: {} };
+  const globals: Globals = { instance: { version: 2, strict: false, garp: {} } };
   // global_defs first: keepalived applies them to every instance wherever they appear.
   for (const node of nodes) if (node.keyword === 'global_defs') convertGlobals(ctx, node, globals);
   const trackers: Tracker[] = [];
-  const instanceBlocks: ConfNode[] = [];
+  const instanceBlocks: { block: ConfNode; known: KnownTrackers }[] = [];
+  // keepalived resolves a track_* name when it reads the instance: trackers defined so far.
+  const known = {
+    track_script: new Set<string>(),
+    track_file: new Set<string>(),
+    track_process: new Set<string>(),
+  };
+  const define = (kind: keyof typeof known, tracker: Tracker): void => {
+    known[kind].add(tracker.name);
+    trackers.push(tracker);
+  };
   const groups: Record<string, unknown>[] = [];
-  const trackerDefaults: TrackerDefaults = globals.tracker;
   for (const node of nodes) {
     const path = `trackers[${trackers.length}]`;
     switch (node.keyword) {
       case 'global_defs':
         break;
       case 'vrrp_script':
-        trackers.push(convertScript(ctx, node, path, trackerDefaults));
+        define('track_script', convertScript(ctx, node, path));
         break;
       case 'track_file':
       case 'vrrp_track_file':
-        trackers.push(convertTrackFile(ctx, node, path));
+        define('track_file', convertTrackFile(ctx, node, path));
         break;
       case 'vrrp_track_process':
-        trackers.push(convertTrackProcess(ctx, node, path));
+        define('track_process', convertTrackProcess(ctx, node, path));
         break;
       case 'vrrp_instance':
-        instanceBlocks.push(node);
+        instanceBlocks.push({
+          block: node,
+          known: Object.fromEntries(Object.entries(known).map(([k, v]) => [k, new Set(v)])),
+        });
         break;
       case 'vrrp_sync_group':
         groups.push(convertSyncGroup(ctx, node, `syncGroups[${groups.length}]`));
@@ -154,11 +176,12 @@ export function convertConfig(nodes: readonly ConfNode[]): Converted {
     }
   }
   const defaults: InstanceDefaults = globals.instance;
-  const instances: Instance[] = instanceBlocks.map((block, i) =>
-    convertInstance(ctx, block, `instances[${i}]`, defaults),
+  const instances: Instance[] = instanceBlocks.map(({ block, known: before }, i) =>
+    convertInstance(ctx, block, `instances[${i}]`, defaults, before),
   );
   const data: Record<string, unknown> = {};
   if (globals.notifyFifo !== undefined) data.notifyFifo = globals.notifyFifo;
+  if (globals.scriptUser !== undefined) data.scriptUser = globals.scriptUser;
   if (trackers.length > 0) data.trackers = trackers;
   data.instances = instances;
   if (groups.length > 0) data.syncGroups = groups;

@@ -27,17 +27,38 @@ function convertVip(ctx: ConvertContext, node: ConfNode, path: string): unknown 
   return Object.keys(vip).length === 1 ? node.keyword : vip;
 }
 
+export type Family = 'IPv4' | 'IPv6';
+
+export const familyOf = (address: string): Family => (address.includes(':') ? 'IPv6' : 'IPv4');
+
+/** The instance's address family: set by its first address (VIP or unicast_src_ip). */
+export interface FamilyHolder {
+  value?: Family;
+}
+
 /** Adds a virtual_ipaddress block's addresses to `vips`; a repeat is reported (floatd refuses it). */
 export function convertVips(
   ctx: ConvertContext,
   block: ConfNode,
   vips: unknown[],
   path: string,
+  family: FamilyHolder,
 ): void {
   const address = (vip: unknown): unknown =>
     typeof vip === 'string' ? vip : (vip as { address: string }).address;
   for (const node of childrenOf(block)) {
     const at = `${path}[${vips.length}]`;
+    const own = familyOf(node.keyword);
+    family.value ??= own;
+    if (own !== family.value) {
+      // keepalived ("address family must match VRRP instance [...] - ignoring"): the address is
+      // not added; keepalived.conf(5) puts a mixture in virtual_ipaddress_excluded.
+      ctx.report(
+        node,
+        `${own} in an ${family.value} instance: keepalived ignores it ("address family must match VRRP instance"), so it is left out; keepalived.conf(5) puts the other family in virtual_ipaddress_excluded, which floatd does not carry: give it an instance of its own`,
+      );
+      continue;
+    }
     if (vips.some((vip) => address(vip) === node.keyword)) {
       // floatd refuses a duplicate VIP: keep the first and say the later one was left out.
       ctx.report(
@@ -60,7 +81,18 @@ export function convertAuthentication(
   const auth: Record<string, string> = { type: 'pass' };
   for (const node of childrenOf(block)) {
     if (node.keyword === 'auth_type') {
-      if (node.args[0]?.toUpperCase() !== 'PASS')
+      const type = node.args[0]?.toUpperCase();
+      if (type === 'AH') {
+        // keepalived.conf(5) "auth_type": AH is IPsec-AH, a digest of the packet; floatd only
+        // has PASS, and writing PASS would send the secret in clear: refused, not converted.
+        auth.type = 'AH';
+        ctx.report(
+          node,
+          'AH (IPsec authentication header) cannot be carried by floatd, and PASS would send the password in clear: refused; remove authentication on both sides, or keep keepalived',
+          'unsupported',
+          path,
+        );
+      } else if (type !== 'PASS')
         ctx.report(
           node,
           `auth_type ${node.args[0] ?? ''} is not supported (only PASS)`,
@@ -82,18 +114,34 @@ export function convertAuthentication(
       } else auth.password = pass;
     } else ctx.unsupported(node);
   }
+  // An AH secret is never written out as a PASS password.
+  if (auth.type === 'AH') delete auth.password;
   return auth;
 }
 
-/** track_script / track_file / track_process / track_interface entries. */
+/**
+ * track_script / track_file / track_process / track_interface entries. `known`: the trackers of
+ * the block's kind defined before the instance (none for track_interface). keepalived looks a
+ * tracked name up as it reads the instance and ignores one it has not read yet ("track script
+ * NAME not found, ignoring..."): so is it left out here, with its line.
+ */
 export function convertTrack(
   ctx: ConvertContext,
   block: ConfNode,
   track: unknown[],
   path: string,
+  known: ReadonlySet<string> | undefined,
 ): void {
   const by = block.keyword === 'track_interface' ? 'interface' : 'tracker';
   for (const node of childrenOf(block)) {
+    if (known !== undefined && !known.has(node.keyword)) {
+      const kind = block.keyword.replace(/^track_/, '');
+      ctx.report(
+        node,
+        `no ${kind} "${node.keyword}" is defined before this instance: keepalived ignores it ("track ${kind} ${node.keyword} not found, ignoring"), so it is left out`,
+      );
+      continue;
+    }
     const entry: Record<string, unknown> = { [by]: node.keyword };
     const at = `${path}[${track.length}]`;
     if (node.args[0] === 'weight') {

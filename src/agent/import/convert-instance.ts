@@ -1,8 +1,17 @@
 // One vrrp_instance block (keepalived.conf(5) "VRRP instance(s)") to a floatd instance.
 import { childrenOf } from './convert-context.js';
 import type { ConvertContext } from './convert-context.js';
+import { convertGarp } from './convert-garp.js';
 import { convertNotify } from './convert-notify.js';
-import { convertAuthentication, convertTrack, convertVips } from './convert-instance-blocks.js';
+import type { NotifyScript } from './convert-notify.js';
+import {
+  convertAuthentication,
+  convertTrack,
+  convertVips,
+  familyOf,
+} from './convert-instance-blocks.js';
+import type { FamilyHolder } from './convert-instance-blocks.js';
+import { OWNER_PRIORITY, completePreemption } from './instance-preempt.js';
 import type { ConfNode } from './parse-config.js';
 
 export interface InstanceDefaults {
@@ -14,40 +23,22 @@ export interface InstanceDefaults {
   readonly garp: Readonly<Record<string, unknown>>;
 }
 
+/** Tracker names by the track_* keyword that refers to them, as defined before an instance. */
+export type KnownTrackers = Readonly<Record<string, ReadonlySet<string>>>;
+
 export type Instance = Record<string, unknown>;
-
-const GARP_KEYS: Readonly<Record<string, { key: string; kind: 'seconds' | 'int' }>> = {
-  garp_master_delay: { key: 'masterDelay', kind: 'seconds' },
-  garp_master_repeat: { key: 'masterRepeat', kind: 'int' },
-  garp_master_refresh: { key: 'masterRefresh', kind: 'seconds' },
-  garp_master_refresh_repeat: { key: 'masterRefreshRepeat', kind: 'int' },
-  garp_interval: { key: 'interval', kind: 'seconds' },
-};
-
-/** garp_* (instance) and vrrp_garp_* (global_defs) settings. */
-export function convertGarp(
-  ctx: ConvertContext,
-  node: ConfNode,
-  garp: Record<string, unknown>,
-  path: string,
-): boolean {
-  const spec = GARP_KEYS[node.keyword.replace(/^vrrp_/, '')];
-  if (spec === undefined) return false;
-  const at = `${path}.${spec.key}`;
-  garp[spec.key] = spec.kind === 'int' ? ctx.int(node, at) : ctx.seconds(node, at);
-  return true;
-}
 
 export function convertInstance(
   ctx: ConvertContext,
   block: ConfNode,
   path: string,
   defaults: InstanceDefaults,
+  known: KnownTrackers,
 ): Instance {
   const out: Instance = { name: ctx.checkName(block, path) };
   const vips: unknown[] = [];
   const track: unknown[] = [];
-  const notify: Record<string, string> = {};
+  const notify: Record<string, NotifyScript> = {};
   const garp: Record<string, unknown> = { ...defaults.garp };
   const unicast: Record<string, unknown> = {};
   let version: number | undefined;
@@ -55,10 +46,13 @@ export function convertInstance(
   let acceptMode: boolean | undefined;
   let authentication: { node: ConfNode; value: Record<string, string> } | undefined;
   let state: ConfNode | undefined;
+  const family: FamilyHolder = {};
+  let nopreempt: ConfNode | undefined;
+  let preemptDelay: ConfNode | undefined;
   for (const node of childrenOf(block)) {
     if (
       convertNotify(ctx, node, notify, `${path}.notify`) ||
-      convertGarp(ctx, node, garp, `${path}.garp`)
+      convertGarp(ctx, node, 'instance', garp, `${path}.garp`)
     )
       continue;
     switch (node.keyword) {
@@ -83,12 +77,15 @@ export function convertInstance(
       case 'nopreempt':
       case 'no_preempt':
         out.preempt = false;
+        nopreempt = node;
         break;
       case 'preempt':
         out.preempt = true;
+        nopreempt = undefined;
         break;
       case 'preempt_delay':
         out.preemptDelay = ctx.seconds(node, `${path}.preemptDelay`);
+        preemptDelay = node;
         break;
       case 'accept':
         acceptMode = true;
@@ -97,10 +94,12 @@ export function convertInstance(
         acceptMode = false;
         break;
       case 'virtual_ipaddress':
-        convertVips(ctx, node, vips, `${path}.vips`);
+        convertVips(ctx, node, vips, `${path}.vips`, family);
         break;
       case 'unicast_src_ip':
         unicast.source = ctx.arg(node, `${path}.unicast.source`);
+        // keepalived takes the instance's family from unicast_src_ip when it comes first.
+        if (typeof unicast.source === 'string') family.value ??= familyOf(unicast.source);
         break;
       case 'unicast_peer': {
         const peers: string[] = [];
@@ -124,7 +123,7 @@ export function convertInstance(
       case 'track_file':
       case 'track_process':
       case 'track_interface':
-        convertTrack(ctx, node, track, `${path}.track`);
+        convertTrack(ctx, node, track, `${path}.track`, known[node.keyword]);
         break;
       case 'smtp_alert':
         ctx.report(node, 'e-mail alerts are not supported: use a notify script');
@@ -165,9 +164,10 @@ export function convertInstance(
       `${path}.advertInterval`,
     );
   }
+  completePreemption(ctx, out, { state, nopreempt, preemptDelay, strict: defaults.strict });
   if (acceptMode === undefined) {
-    // keepalived.conf(5): accept mode is keepalived's default unless strict mode; floatd's is off.
-    acceptMode = !defaults.strict;
+    // keepalived.conf(5) "accept": on by default unless vrrp_strict, and always for the owner.
+    acceptMode = out.priority === OWNER_PRIORITY || !defaults.strict;
   }
   out.acceptMode = acceptMode;
   out.vips = vips;
@@ -200,13 +200,6 @@ export function convertInstance(
       `"state ${state.args[0] ?? ''}" is only keepalived's initial state: floatd has no such setting and elects by priority (an owner at 255 becomes MASTER at once, RFC 5798 §6.4.1); not converted`,
       'info',
     );
-    if (state.args[0] === 'MASTER' && out.preempt === false) {
-      ctx.report(
-        state,
-        'nopreempt with state MASTER: keepalived.conf(5) says nopreempt only works when the initial state is not MASTER; floatd honours preempt: false',
-        'info',
-      );
-    }
   }
   return out;
 }

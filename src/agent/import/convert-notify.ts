@@ -1,4 +1,7 @@
 // notify_master/backup/fault/stop and notify (instances and sync groups) to floatd `notify`.
+// keepalived.conf(5): "notify_master /path/script [username [groupname]]" — a script with its
+// own user (and group) becomes the mapping { script, user, group }; without one it runs as
+// global_defs script_user, which the converter writes as the top-level scriptUser.
 import type { ConvertContext } from './convert-context.js';
 import { resolveOnPath } from './resolve-program.js';
 import type { ConfNode } from './parse-config.js';
@@ -11,19 +14,35 @@ const NOTIFY_KEYS: Readonly<Record<string, string>> = {
   notify: 'any',
 };
 
+export type NotifyScript = string | { script: string; user: string; group?: string };
+
+/**
+ * keepalived.conf(5) SCRIPTS: a group starting with ':' also sets the user's supplementary
+ * groups; floatd has no such form, so it is refused where it is written.
+ */
+export function checkGroup(ctx: ConvertContext, node: ConfNode, group: string, path: string): void {
+  if (group.startsWith(':'))
+    ctx.report(
+      node,
+      `group "${group}": the ':' form (supplementary groups) is not supported by floatd`,
+      'unsupported',
+      path,
+    );
+}
+
 /** Adds the statement to `notify` and returns true if it is a notify keyword we convert. */
 export function convertNotify(
   ctx: ConvertContext,
   node: ConfNode,
-  notify: Record<string, string>,
+  notify: Record<string, NotifyScript>,
   path: string,
 ): boolean {
   const key = NOTIFY_KEYS[node.keyword];
   if (key === undefined) return false;
   const command = ctx.arg(node, `${path}.${key}`);
   if (command === undefined) return true;
-  // keepalived.conf(5): "notify_master /path/script [username [groupname]]".
-  ctx.extraArgs(node, 1, 'a per-script user and group are');
+  const [, user, group] = node.args;
+  ctx.extraArgs(node, 3, 'arguments after the user and group are');
   // As written: white space inside quotes is part of an argument.
   let text = command.trim();
   const program = /^\S+/.exec(text)?.[0] ?? '';
@@ -36,7 +55,11 @@ export function convertNotify(
     );
     text = found + text.slice(program.length);
   }
-  notify[key] = text;
+  if (user === undefined) notify[key] = text;
+  else {
+    notify[key] = { script: text, user, ...(group === undefined ? {} : { group }) };
+    if (group !== undefined) checkGroup(ctx, node, group, `${path}.${key}.group`);
+  }
   if (!text.startsWith('/')) {
     ctx.report(
       node,

@@ -8,11 +8,6 @@ import type { ConfNode } from './parse-config.js';
 
 export type Tracker = Record<string, unknown> & { name: string; type: string };
 
-export interface TrackerDefaults {
-  /** global_defs script_user. */
-  readonly scriptUser?: string;
-}
-
 function weightOf(ctx: ConvertContext, node: ConfNode, path: string): number | undefined {
   const weight = ctx.int(node, path);
   if (node.args[1] === 'reverse')
@@ -26,12 +21,7 @@ function weightOf(ctx: ConvertContext, node: ConfNode, path: string): number | u
   return weight;
 }
 
-export function convertScript(
-  ctx: ConvertContext,
-  block: ConfNode,
-  path: string,
-  defaults: TrackerDefaults,
-): Tracker {
+export function convertScript(ctx: ConvertContext, block: ConfNode, path: string): Tracker {
   const name = ctx.checkName(block, path);
   const out: Tracker = { name, type: 'script' };
   let scriptNode: ConfNode | undefined;
@@ -91,7 +81,7 @@ export function convertScript(
       `${path}.script`,
     );
   }
-  if (out.user === undefined && defaults.scriptUser !== undefined) out.user = defaults.scriptUser;
+  // Without its own user it runs as global_defs script_user: the top-level scriptUser.
   return out;
 }
 

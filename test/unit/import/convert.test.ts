@@ -7,6 +7,7 @@ import { importText } from './helpers.js';
 
 type Data = {
   notifyFifo?: string;
+  scriptUser?: Record<string, string>;
   trackers?: Record<string, unknown>[];
   instances: Record<string, unknown>[];
   syncGroups?: Record<string, unknown>[];
@@ -28,7 +29,7 @@ const INSTANCE = (body: string): string =>
 describe('vrrp_instance', () => {
   it('converts the core keys; version 2 by default; accept on as keepalived; state reported as info', async () => {
     const { data, diagnostics } = await convert(
-      INSTANCE('  state MASTER\n  priority 150\n  advert_int 2\n  nopreempt\n  preempt_delay 10\n'),
+      INSTANCE('  state BACKUP\n  priority 150\n  advert_int 2\n  nopreempt\n'),
     );
     expect(data.instances[0]).toEqual({
       name: 'VI_1',
@@ -37,12 +38,11 @@ describe('vrrp_instance', () => {
       priority: 150,
       advertInterval: '2s',
       preempt: false,
-      preemptDelay: '10s',
       version: 2,
       acceptMode: true,
       vips: ['10.0.0.1/24'],
     });
-    expect(at(diagnostics)).toEqual(['7 info state', '7 info state']);
+    expect(at(diagnostics)).toEqual(['7 info state']);
     expect(diagnostics[0]?.message).toMatch(/initial state/);
   });
 
@@ -111,7 +111,7 @@ describe('vrrp_instance', () => {
 
   it('converts garp settings, from global_defs too', async () => {
     const { data } = await convert(
-      `global_defs {\n vrrp_garp_master_repeat 3\n}\n${INSTANCE('  garp_master_delay 10\n  garp_master_refresh 60\n  garp_master_refresh_repeat 2\n  garp_interval 0.001')}`,
+      `global_defs {\n vrrp_garp_master_repeat 3\n vrrp_garp_interval 0.001\n}\n${INSTANCE('  garp_master_delay 10\n  garp_master_refresh 60\n  garp_master_refresh_repeat 2')}`,
     );
     expect(data.instances[0]?.garp).toEqual({
       masterRepeat: 3,
@@ -122,11 +122,14 @@ describe('vrrp_instance', () => {
     });
   });
 
-  it('converts track_* and notify*, reporting reverse, users and smtp_alert', async () => {
+  it('converts track_* and notify*, reporting reverse and smtp_alert', async () => {
+    const trackers =
+      'vrrp_script chk {\n script /bin/true\n}\nvrrp_script chk2 {\n script /bin/true\n}\ntrack_file tf {\n file /run/x\n}\nvrrp_track_process tp {\n process x\n}\n';
     const { data, diagnostics } = await convert(
-      INSTANCE(
-        '  track_script {\n    chk\n    chk2 weight -20 reverse\n  }\n  track_interface {\n    eth1\n    eth2 weight 10\n  }\n  track_file {\n    tf\n  }\n  track_process {\n    tp weight 5\n  }\n  notify_master "/bin/m arg" root\n  notify /bin/any\n  notify_stop /bin/stop\n  smtp_alert\n  dont_track_primary',
-      ),
+      trackers +
+        INSTANCE(
+          '  track_script {\n    chk\n    chk2 weight -20 reverse\n  }\n  track_interface {\n    eth1\n    eth2 weight 10\n  }\n  track_file {\n    tf\n  }\n  track_process {\n    tp weight 5\n  }\n  notify_master "/bin/m arg" root\n  notify /bin/any\n  notify_stop /bin/stop\n  smtp_alert\n  dont_track_primary',
+        ),
     );
     expect(data.instances[0]?.track).toEqual([
       { tracker: 'chk' },
@@ -137,15 +140,14 @@ describe('vrrp_instance', () => {
       { tracker: 'tp', weight: 5 },
     ]);
     expect(data.instances[0]?.notify).toEqual({
-      master: '/bin/m arg',
+      master: { script: '/bin/m arg', user: 'root' },
       any: '/bin/any',
       stop: '/bin/stop',
     });
     expect(at(diagnostics)).toEqual([
-      '9 unsupported chk2',
-      '21 unsupported notify_master',
-      '24 unsupported smtp_alert',
-      '25 unsupported dont_track_primary',
+      '21 unsupported chk2',
+      '36 unsupported smtp_alert',
+      '37 unsupported dont_track_primary',
     ]);
   });
 
@@ -232,7 +234,6 @@ describe('vrrp_script, track_file, vrrp_track_process', () => {
         rise: 2,
         fall: 3,
         initFail: true,
-        user: 'nobody',
       },
       {
         name: 'rel',
@@ -251,6 +252,8 @@ describe('vrrp_script, track_file, vrrp_track_process', () => {
       '27 unsupported delay',
     ]);
     expect(diagnostics[1]?.path).toBe('trackers[1].script');
+    // keepalived.conf(5): script_user is the default for every script: the top-level scriptUser.
+    expect(data.scriptUser).toEqual({ user: 'nobody' });
   });
 
   it('looks a relative script name up on PATH, as keepalived does, and says so', async () => {
