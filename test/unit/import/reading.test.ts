@@ -3,10 +3,15 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-import { formatDiagnostic, importKeepalived } from '../../../src/agent/import/import-keepalived.js';
+import {
+  formatDiagnostic,
+  importKeepalived,
+  KeepalivedImportError,
+} from '../../../src/agent/import/import-keepalived.js';
 import { importText, importTree, removeTree, writeTree } from './helpers.js';
 
 type Data = { instances: Record<string, unknown>[] };
@@ -201,5 +206,29 @@ describe('input no parser should choke on', () => {
     ]);
     const printed = diagnostics.map(formatDiagnostic).join('');
     expect([...printed].filter((c) => c < ' ' || (c >= '\x7f' && c <= '\x9f'))).toEqual([]);
+  });
+
+  // Pieces of keepalived syntax in any order (braces unbalanced, parameters that refer to
+  // themselves, quotes left open, includes of the file itself, control bytes): the import
+  // either converts, or refuses the file as not text; it never throws anything else.
+  it('any mix of keepalived syntax converts or is refused, never crashes', async () => {
+    const atoms = [
+      ...['vrrp_instance', 'VI_1', '{', '}', '\n', ' ', '$A=', '$A', '${A}', '$B=$A \\', '\\'],
+      ...['!', '#', '"', "'", '@test', '@^x', 'include', 'keepalived.conf', '~SEQ(', 'state'],
+      ...['MASTER', 'priority', '255', 'nopreempt', 'virtual_ipaddress', '10.0.0.1', 'fd00::1'],
+      ...['track_script', 'chk', 'vrrp_script', 'script', 'auth_type', 'AH', 'notify_master'],
+      ...['\x1b', '\x00', '\ud800', 'é'],
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...atoms), { maxLength: 60 }), async (parts) => {
+        try {
+          await importText(parts.join(''));
+        } catch (error) {
+          if (!(error instanceof KeepalivedImportError)) throw error;
+          expect(error.message).toMatch(/ is not text \(/);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
