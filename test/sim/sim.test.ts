@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { runSeed } from './run-seed.js';
 import { describeFailure, describeSummary, runSeeds } from './seeds.js';
 
-const CI_SEEDS = 2000;
+// The suite must stay under 15 minutes on 2 cores: 1,000 seeds take ~45 s here; bench:sim runs 20,000.
+const CI_SEEDS = 1000;
 
 describe('VRRP simulation', () => {
   it(`keeps every invariant over ${CI_SEEDS} seeds with 0-30 % loss, jitter, duplicates, corruption and partitions`, () => {
