@@ -10,22 +10,14 @@ import { dirname, resolve } from 'node:path';
 import { applyConditional } from './conditional.js';
 import { decomment } from './decomment.js';
 import type { Diagnostic } from './diagnostic.js';
-import { expandGlob } from './glob.js';
+import { openIncludes } from './include-files.js';
+import type { FileFrame } from './include-files.js';
 import { MAX_LINE_BYTES, Parameters, SubstitutionError } from './parameters.js';
-import { readText } from './text-file.js';
 
 export interface LogicalLine {
   readonly text: string;
   readonly file: string;
   readonly line: number;
-}
-
-interface FileFrame {
-  readonly file: string;
-  readonly lines: readonly string[];
-  next: number;
-  /** Real paths of this file and the files including it: a repeat is an include loop. */
-  readonly chain: readonly string[];
 }
 
 interface Expansion {
@@ -36,8 +28,6 @@ interface Expansion {
 }
 
 const INCLUDE = /^include[rmwba]?[ \t]+(.*)$/;
-// Deep enough for any real configuration; a loop is caught before this by the chain.
-const MAX_INCLUDE_DEPTH = 32;
 // Multiline definitions referring to one another, and the lines they may produce in all.
 const MAX_EXPANSION_DEPTH = 64;
 const MAX_LINES = 1_000_000;
@@ -45,6 +35,9 @@ const MAX_LINES = 1_000_000;
 const MAX_ROUNDS = 16;
 
 type Note = (file: string, line: number, keyword: string, message: string) => void;
+
+/** A line's keyword, for a diagnostic about the whole line. */
+const firstWord = (text: string): string => text.split(/[ \t]/)[0] ?? '';
 
 export class LogicalLineReader {
   private readonly files: FileFrame[] = [];
@@ -86,7 +79,7 @@ export class LogicalLineReader {
         this.note(
           logical.file,
           logical.line,
-          text.split(/[ \t]/)[0] ?? '',
+          firstWord(text),
           `more than ${MAX_LINES} lines after includes and parameter expansion: the rest is not read`,
         );
         break;
@@ -185,12 +178,7 @@ export class LogicalLineReader {
         substituted = this.parameters.substitute(text, { pwd: dirname(resolve(at.file)) });
       } catch (err) {
         if (!(err instanceof SubstitutionError)) throw err;
-        this.note(
-          at.file,
-          at.line,
-          text.split(/[ \t]/)[0] ?? '',
-          `${err.message}: the line is left out`,
-        );
+        this.note(at.file, at.line, firstWord(text), `${err.message}: the line is left out`);
         return undefined;
       }
       for (const name of substituted.undefinedNames) {
@@ -208,7 +196,7 @@ export class LogicalLineReader {
           this.note(
             at.file,
             at.line,
-            text.split(/[ \t]/)[0] ?? '',
+            firstWord(text),
             `multiline parameters nested deeper than ${MAX_EXPANSION_DEPTH} (one that includes itself?): not expanded further`,
           );
           return undefined;
@@ -227,62 +215,9 @@ export class LogicalLineReader {
     return text;
   }
 
-  /** keepalived.conf(5) "include": glob relative to the including file, matches in order. */
   private async include(argument: string, at: LogicalLine): Promise<void> {
-    const frame = this.files.at(-1);
-    const chain = frame?.chain ?? [];
-    if (chain.length >= MAX_INCLUDE_DEPTH) {
-      this.note(
-        at.file,
-        at.line,
-        'include',
-        `includes nested deeper than ${MAX_INCLUDE_DEPTH}: not followed`,
-      );
-      return;
-    }
-    const pattern = argument.trim().replace(/^(["'])(.*)\1$/, '$2');
-    const paths = await expandGlob(pattern, dirname(at.file));
-    if (paths.length === 0) {
-      this.diagnostics.push({
-        file: at.file,
-        line: at.line,
-        keyword: 'include',
-        message: `"${pattern}" matched no file`,
-        severity: 'info',
-      });
-    }
-    const frames: FileFrame[] = [];
-    for (const path of paths) {
-      let real: string;
-      let text;
-      try {
-        real = await realpath(path);
-        text = await readText(path);
-      } catch (err) {
-        const why = err instanceof Error ? err.message : String(err);
-        this.note(at.file, at.line, 'include', `cannot read ${path}: ${why}`);
-        continue;
-      }
-      if (!text.ok) {
-        this.note(at.file, at.line, 'include', `${path} is ${text.reason}: not included`);
-        continue;
-      }
-      if (chain.includes(real)) {
-        const key = `${at.file}:${at.line}:${real}`;
-        if (!this.loopsReported.has(key)) {
-          this.loopsReported.add(key);
-          const route = [...chain.slice(chain.indexOf(real)), real].join(' -> ');
-          this.note(
-            at.file,
-            at.line,
-            'include',
-            `an include loop (${route}): ${path} is already being read, so it is not read again`,
-          );
-        }
-        continue;
-      }
-      frames.push({ file: path, lines: text.lines, next: 0, chain: [...chain, real] });
-    }
+    const chain = this.files.at(-1)?.chain ?? [];
+    const frames = await openIncludes(argument, at, chain, this.loopsReported, this.diagnostics);
     // The first match is read first: the innermost frame is the last pushed.
     this.files.push(...frames.reverse());
   }
