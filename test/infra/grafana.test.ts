@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 
+import { SplitBrainMetrics } from '../../src/agent/status/split-brain-metrics.js';
 import { TrackerMetrics } from '../../src/agent/status/tracker-metrics.js';
 import { VrrpMetrics } from '../../src/agent/status/vrrp-metrics.js';
 import { CloudMetrics } from '../../src/cloud/metrics.js';
@@ -22,6 +23,7 @@ async function exportedSeries(): Promise<Set<string>> {
   const registry = new Registry();
   new VrrpMetrics(registry, () => []);
   new TrackerMetrics(registry, () => []);
+  new SplitBrainMetrics(registry, () => []);
   new CloudMetrics(registry);
   const names = new Set<string>();
   for (const metric of await registry.getMetricsAsJSON()) {
@@ -51,6 +53,7 @@ describe('the floatd dashboard', () => {
       'floatd_vrrp_adverts_sent_total',
       'floatd_vrrp_adverts_received_total',
       'floatd_vrrp_adverts_dropped_total',
+      'floatd_vrrp_split_brain_suspected',
       'floatd_tracker_checks_total',
       'floatd_tracker_up',
       'floatd_cloud_failover_duration_seconds_bucket',
