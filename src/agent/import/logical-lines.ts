@@ -12,7 +12,7 @@ import { decomment } from './decomment.js';
 import type { Diagnostic } from './diagnostic.js';
 import { openIncludes } from './include-files.js';
 import type { FileFrame } from './include-files.js';
-import { MAX_LINE_BYTES, Parameters, SubstitutionError } from './parameters.js';
+import { Parameters, SubstitutionError } from './parameters.js';
 
 export interface LogicalLine {
   readonly text: string;
@@ -28,6 +28,9 @@ interface Expansion {
 }
 
 const INCLUDE = /^include[rmwba]?[ \t]+(.*)$/;
+// keepalived reads a line into a 1024-byte buffer (fgets): 1022 bytes, the line end and the
+// terminating NUL; a longer line is "line too long - ignoring".
+const MAX_READ_LINE_BYTES = 1022;
 // Multiline definitions referring to one another, and the lines they may produce in all.
 const MAX_EXPANSION_DEPTH = 64;
 const MAX_LINES = 1_000_000;
@@ -110,12 +113,12 @@ export class LogicalLineReader {
   /** Length, comments and multiline definitions, for a line read from a file. */
   private firstPass(raw: LogicalLine): LogicalLine | undefined {
     const bytes = Buffer.byteLength(raw.text);
-    if (bytes > MAX_LINE_BYTES) {
+    if (bytes > MAX_READ_LINE_BYTES) {
       this.note(
         raw.file,
         raw.line,
         'line',
-        `${bytes} bytes long: keepalived reads lines of at most ${MAX_LINE_BYTES} bytes and ignores a longer one ("line too long"); ignored`,
+        `${bytes} bytes long: keepalived reads lines of at most ${MAX_READ_LINE_BYTES} bytes and ignores a longer one ("line too long"); ignored`,
       );
       this.endDefinition();
       return undefined;

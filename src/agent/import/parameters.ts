@@ -20,8 +20,11 @@ export interface SubstitutionContext {
   readonly pwd: string;
 }
 
-/** keepalived reads lines into a 1024-byte buffer; a substitution may not grow one past it. */
-export const MAX_LINE_BYTES = 1023;
+/**
+ * keepalived substitutes in its 1024-byte line buffer: a line may not grow past 1023 bytes
+ * ("Parameter substitution on line ... would exceed maximum line length").
+ */
+const MAX_LINE_BYTES = 1023;
 /** Replacements in one line before it is taken for a loop ($A=$A): keepalived never stops. */
 const MAX_REPLACEMENTS = 10_000;
 
