@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FloatdAgent } from '../../lab/agents.js';
-import { labTempDir, sleep, startFloatd } from '../../lab/agents.js';
+import { labTempDir, pollUntil, sleep, startFloatd } from '../../lab/agents.js';
 import type { LabHost } from '../../lab/lab.js';
 import { Lab } from '../../lab/lab.js';
 import { requireLab } from '../lab/require-lab.js';
@@ -58,6 +58,27 @@ async function waitForEvent(agent: FloatdAgent, event: string, afterMs: number):
   }
 }
 
+/** h1 at 150 and h2 at 100, started together (a start takes seconds): h1 MASTER, h2 BACKUP. */
+async function startPair(
+  h1: LabHost,
+  h2: LabHost,
+  vip: string,
+): Promise<[FloatdAgent, FloatdAgent]> {
+  const dir = labTempDir();
+  const [a1, a2] = await Promise.all([
+    startFloatd(h1, yaml(150, vip, h2), dir),
+    startFloatd(h2, yaml(100, vip, h1), dir),
+  ]);
+  await a1.waitForState('master');
+  const settled = await pollUntil(
+    () => a2.state() === 'backup' && a1.state() === 'master',
+    5000,
+    20,
+  );
+  expect(settled, `${a1.proc.output()}\n${a2.proc.output()}`).toBe(true);
+  return [a1, a2];
+}
+
 async function splitBrainOf(agent: FloatdAgent) {
   return (await agent.status()).instances[0]?.splitBrain ?? [];
 }
@@ -69,11 +90,7 @@ describe('split-brain diagnosis (issue 14, Build 4)', () => {
     labs.push(lab);
     const [h1, h2] = [lab.host(1), lab.host(2)];
     const vip = lab.address(100);
-    const dir = labTempDir();
-    const a1 = await startFloatd(h1, yaml(150, vip, h2), dir);
-    await a1.waitForState('master');
-    const a2 = await startFloatd(h2, yaml(100, vip, h1), dir);
-    await a2.waitForState('backup');
+    const [a1, a2] = await startPair(h1, h2, vip);
 
     // A healthy pair: a silent BACKUP is no split brain.
     await sleep(10 * ADVERT_MS);
@@ -122,6 +139,36 @@ describe('split-brain diagnosis (issue 14, Build 4)', () => {
       a.logs().filter((l) => l.event === 'split-brain-suspected' && Number(l.time) >= healedAtMs),
     );
     expect(suspectedAgain).toEqual([]);
+    await Promise.all([a1.proc.kill('SIGTERM'), a2.proc.kill('SIGTERM')]);
+  }, 30_000);
+
+  it('names a lower-priority MASTER that does not yield (adverts blocked one way)', async (ctx) => {
+    requireLab(ctx, nftMissing);
+    const lab = await Lab.create({ hosts: 2 });
+    labs.push(lab);
+    const [h1, h2] = [lab.host(1), lab.host(2)];
+    const vip = lab.address(100);
+    const [a1, a2] = await startPair(h1, h2, vip);
+
+    // Only h2 drops VRRP: it takes over and keeps advertising; h1 hears it and stays MASTER.
+    const blockedAtMs = Date.now();
+    await h2.dropVrrp(100);
+    const bothMasterAtMs = (await a2.waitForState('master', 5000, blockedAtMs)).atMs;
+    const seenAtMs = await waitForEvent(a1, 'split-brain-suspected', blockedAtMs);
+    const [diagnosis] = await splitBrainOf(a1);
+    expect(diagnosis?.reason).toBe('lower-master-not-yielding');
+    expect(diagnosis?.peer).toBe(h2.ip);
+    expect(diagnosis?.message).toMatch(/does not yield.*IP protocol 112/);
+    console.log(
+      `one way: h1 names the lower MASTER ${seenAtMs - bothMasterAtMs} ms after both were MASTER`,
+    );
+    expect(seenAtMs - bothMasterAtMs).toBeLessThanOrEqual(WITHIN_MS + 2 * ADVERT_MS);
+
+    const healedAtMs = Date.now();
+    await h2.clearDrops();
+    await a2.waitForState('backup', 5000, healedAtMs);
+    await waitForEvent(a1, 'split-brain-cleared', healedAtMs);
+    expect(await splitBrainOf(a1)).toEqual([]);
     await Promise.all([a1.proc.kill('SIGTERM'), a2.proc.kill('SIGTERM')]);
   }, 30_000);
 });

@@ -71,6 +71,9 @@ export interface SplitBrainConfig {
 /** Declared after this many advert intervals (Master_Down_Interval is about three, §6.1). */
 export const SILENCE_INTERVALS = 3;
 
+/** Probes lost in a row before a peer counts as down: one lost echo is no failover. */
+export const PROBE_FALL = 3;
+
 const CAUSE = 'likely a firewall or security group blocking IP protocol 112 (VRRP)';
 
 interface PeerView {
@@ -78,6 +81,8 @@ interface PeerView {
   /** Whether the peer is MASTER, and who said so: its beacon, or its adverts as we followed it. */
   word: { readonly master: boolean; readonly from: 'beacon' | 'advert' } | undefined;
   reachable: boolean;
+  /** Probes lost in a row. */
+  lost: number;
 }
 
 export class SplitBrainWatch {
@@ -88,7 +93,12 @@ export class SplitBrainWatch {
 
   constructor(private readonly config: SplitBrainConfig) {
     for (const peer of config.peers) {
-      this.peers.set(peer, { lastAdvertAtMs: undefined, word: undefined, reachable: false });
+      this.peers.set(peer, {
+        lastAdvertAtMs: undefined,
+        word: undefined,
+        reachable: false,
+        lost: 0,
+      });
     }
   }
 
@@ -112,7 +122,10 @@ export class SplitBrainWatch {
         break;
       case 'probe': {
         const view = this.peers.get(input.peer);
-        if (view !== undefined) view.reachable = input.ok;
+        if (view === undefined) break;
+        view.lost = input.ok ? 0 : view.lost + 1;
+        if (input.ok) view.reachable = true;
+        else if (view.lost >= PROBE_FALL) view.reachable = false;
         break;
       }
       case 'peer-state':

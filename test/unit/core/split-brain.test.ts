@@ -95,9 +95,12 @@ const CASES: readonly { name: string; steps: readonly Step[] }[] = [
       [probe(200, false), []],
       [master(460), []],
       [tick(2_000), []],
-      // It comes back, still not heard: now suspected; then it goes away again: cleared.
+      // It comes back, still not heard: now suspected. One lost probe is no sign of anything;
+      // three in a row are: cleared.
       [probe(2_100, true), [BLOCKED]],
-      [probe(2_200, false), []],
+      [probe(2_200, false), [BLOCKED]],
+      [probe(2_300, false), [BLOCKED]],
+      [probe(2_400, false), []],
     ],
   },
   {
