@@ -21,7 +21,14 @@ interface Level {
 
 function nodeOf(words: readonly Token[]): ConfNode {
   const [first, ...rest] = words as [Token, ...Token[]];
-  return { keyword: first.text, args: rest.map((t) => t.text), file: first.file, line: first.line };
+  const last = rest.at(-1) ?? first;
+  return {
+    keyword: first.text,
+    args: rest.map((t) => t.text),
+    file: first.file,
+    line: first.line,
+    text: first.source.slice(first.start, last.end),
+  };
 }
 
 function flushWords(level: Level): ConfNode | undefined {
@@ -56,7 +63,7 @@ export function buildBlocks(items: readonly Item[], diagnostics: Diagnostic[]): 
       let owner = flushWords(level);
       if (owner === undefined && level.lastEnded?.children === undefined) owner = level.lastEnded;
       if (owner === undefined) {
-        owner = { keyword: '{', args: [], file: item.file, line: item.line };
+        owner = { keyword: '{', args: [], file: item.file, line: item.line, text: '{' };
         report(item, '{', 'a block without a keyword: skipped');
       }
       level.lastEnded = undefined;

@@ -4,6 +4,7 @@
 // global_defs script_user, which the converter writes as the top-level scriptUser.
 import type { ConvertContext } from './convert-context.js';
 import { resolveOnPath } from './resolve-program.js';
+import { asFloatdCommand, readScriptStatement } from './script-words.js';
 import type { ConfNode } from './parse-config.js';
 
 const NOTIFY_KEYS: Readonly<Record<string, string>> = {
@@ -39,13 +40,22 @@ export function convertNotify(
 ): boolean {
   const key = NOTIFY_KEYS[node.keyword];
   if (key === undefined) return false;
-  const command = ctx.arg(node, `${path}.${key}`);
-  if (command === undefined) return true;
-  const [, user, group] = node.args;
-  ctx.extraArgs(node, 3, 'arguments after the user and group are');
-  // As written: white space inside quotes is part of an argument.
-  let text = command.trim();
-  const program = /^\S+/.exec(text)?.[0] ?? '';
+  const read = readScriptStatement(node.text);
+  if (!read.ok) {
+    // keepalived: "Unable to parse script ... - ignoring".
+    ctx.report(
+      node,
+      `keepalived cannot read this script (${read.why}) and ignores it: not converted`,
+    );
+    return true;
+  }
+  const [user, group, ...extra] = read.rest;
+  if (extra.length > 0)
+    ctx.report(
+      node,
+      `words after the user and group are not supported: ignored "${extra.join(' ')}"`,
+    );
+  const [program = '', ...args] = read.argv;
   const found = resolveOnPath(program);
   if (found !== undefined) {
     ctx.report(
@@ -53,7 +63,25 @@ export function convertNotify(
       `"${program}" resolved to ${found} on this host's PATH, as keepalived looks it up: check the path on the target host`,
       'info',
     );
-    text = found + text.slice(program.length);
+  }
+  // As written where floatd splits it the same way (no backslash, a plain program word), so
+  // white space inside quotes stays as it was; else re-quoted from keepalived's words.
+  const trimmed = read.written.trim();
+  const plain =
+    !trimmed.includes('\\') &&
+    trimmed.startsWith(program) &&
+    /^(\s|$)/.test(trimmed.slice(program.length));
+  const text = plain
+    ? (found ?? program) + trimmed.slice(program.length)
+    : asFloatdCommand([found ?? program, ...args]);
+  if (text === undefined) {
+    ctx.report(
+      node,
+      "an argument holds both ' and \": floatd's script strings cannot quote it: not converted",
+      'unsupported',
+      `${path}.${key}`,
+    );
+    return true;
   }
   if (user === undefined) notify[key] = text;
   else {

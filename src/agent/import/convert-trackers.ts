@@ -3,7 +3,7 @@
 import { childrenOf } from './convert-context.js';
 import { resolveOnPath } from './resolve-program.js';
 import type { ConvertContext } from './convert-context.js';
-import { splitScriptWords } from '../notify/script-command.js';
+import { readScriptStatement } from './script-words.js';
 import type { ConfNode } from './parse-config.js';
 
 export type Tracker = Record<string, unknown> & { name: string; type: string };
@@ -28,10 +28,24 @@ export function convertScript(ctx: ConvertContext, block: ConfNode, path: string
   for (const node of childrenOf(block)) {
     switch (node.keyword) {
       case 'script': {
-        // keepalived runs the script itself (no shell); its text is the command and arguments.
-        const [script = '', ...args] = splitScriptWords(node.args.join(' ')).words;
+        // keepalived runs the script itself (no shell): the script word, split into the
+        // program and its arguments with keepalived's quoting and escapes (script-words.ts).
+        const read = readScriptStatement(node.text);
+        if (!read.ok) {
+          ctx.report(node, `keepalived cannot read this script (${read.why}) and ignores it`);
+          break;
+        }
+        const [script = '', ...args] = read.argv;
         out.script = script;
         if (args.length > 0) out.args = args;
+        if (read.rest.length > 0)
+          // keepalived's script keyword takes one word: quote the command to pass arguments.
+          ctx.report(
+            node,
+            `keepalived runs only the first word after "script" and ignores "${read.rest.join(' ')}": so does this conversion (quote the whole command to pass arguments)`,
+            'unsupported',
+            `${path}.script`,
+          );
         scriptNode = node;
         break;
       }

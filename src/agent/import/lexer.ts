@@ -14,6 +14,10 @@ export interface Token {
   readonly line: number;
   /** Some of the word was quoted (so "{" is a word, not a brace). */
   readonly quoted: boolean;
+  /** The line the token is in, and the token's place in it: a statement's text as written. */
+  readonly source: string;
+  readonly start: number;
+  readonly end: number;
 }
 
 const ESCAPES: Readonly<Record<string, string>> = {
@@ -33,12 +37,17 @@ export function tokenizeLine(text: string, file: string, line: number): Token[] 
   let inWord = false;
   let quoted = false;
   let quote: string | undefined;
-  const flush = (): void => {
+  let start = 0;
+  const flush = (end: number): void => {
     if (!inWord) return;
-    tokens.push({ kind: 'word', text: word, file, line, quoted });
+    tokens.push({ kind: 'word', text: word, file, line, quoted, source: text, start, end });
     word = '';
     inWord = false;
     quoted = false;
+  };
+  const begin = (at: number): void => {
+    if (!inWord) start = at;
+    inWord = true;
   };
   for (let i = 0; i < text.length; i++) {
     const c = text.charAt(i);
@@ -55,17 +64,18 @@ export function tokenizeLine(text: string, file: string, line: number): Token[] 
     } else if (c === '"' || c === "'") {
       quote = c;
       quoted = true;
-      inWord = true;
+      begin(i);
     } else if (c === '{' || c === '}') {
-      flush();
-      tokens.push({ kind: c === '{' ? 'open' : 'close', text: c, file, line, quoted: false });
+      flush(i);
+      const kind = c === '{' ? 'open' : 'close';
+      tokens.push({ kind, text: c, file, line, quoted: false, source: text, start: i, end: i + 1 });
     } else if (/\s/.test(c)) {
-      flush();
+      flush(i);
     } else {
       word += c;
-      inWord = true;
+      begin(i);
     }
   }
-  flush();
+  flush(text.length);
   return tokens;
 }

@@ -15,6 +15,8 @@ export interface ConfNode {
   readonly args: readonly string[];
   readonly file: string;
   readonly line: number;
+  /** The statement as written on its line (after comments and parameters): scripts re-read it. */
+  readonly text: string;
   /** Present when the statement opens a block. */
   children?: ConfNode[];
 }

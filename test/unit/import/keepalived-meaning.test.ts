@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 import type { Diagnostic } from '../../../src/agent/import/import-keepalived.js';
+import { parseScriptCommand } from '../../../src/agent/notify/script-command.js';
 import { importText } from './helpers.js';
 import { judge } from './sample-judge.js';
 
@@ -104,6 +105,42 @@ describe('script_user and notify users (keepalived.conf(5) SCRIPTS, "script_user
     // ":GROUP" (supplementary groups) has no floatd form: refused at its line.
     expect(diagnostics.map((d) => `${d.line} ${d.severity} ${d.path ?? ''}`)).toEqual([
       '18 unsupported instances[0].notify.stop.group',
+    ]);
+  });
+});
+
+describe('scripts read as keepalived reads them (keepalived.conf(5) "Quoted strings")', () => {
+  it("runs the man page's own notify_master example with the same arguments", async () => {
+    const notify = String.raw`notify_master "/etc/keepalived/notify_event.sh ' spaces\\x20f\x69le ' '\"s p a c e \"' ${'$'}{SG_NAME}.$INST master" $USER group`;
+    const conf = `$SG_NAME=SG1\n$INST=low\n$USER=user\n${INSTANCE(`  ${notify}`)}`;
+    const { data, diagnostics } = await convert(conf);
+    const master = data.instances[0]?.notify as { master: { script: string } };
+    // "with parameters ' spaces\x20file ', '"s p a c e "', 'SG1.low' and 'master'", as user:group.
+    expect(master.master).toEqual({
+      script: `/etc/keepalived/notify_event.sh ' spaces\\x20file ' '"s p a c e "' SG1.low master`,
+      user: 'user',
+      group: 'group',
+    });
+    expect(parseScriptCommand(master.master.script)).toEqual([
+      '/etc/keepalived/notify_event.sh',
+      ' spaces\\x20file ',
+      '"s p a c e "',
+      'SG1.low',
+      'master',
+    ]);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('a vrrp_script script runs only its first word, as keepalived runs it', async () => {
+    // keepalived's script keyword takes one (quoted) word; later words are not arguments.
+    const { data, diagnostics } = await convert(
+      `vrrp_script chk {\n  script /usr/bin/test -e /run/ok\n}\n${INSTANCE('')}`,
+    );
+    expect((data as { trackers?: unknown[] }).trackers).toEqual([
+      { name: 'chk', type: 'script', script: '/usr/bin/test' },
+    ]);
+    expect(diagnostics.map((d) => `${d.line} ${d.severity} ${d.path ?? ''}`)).toEqual([
+      '2 unsupported trackers[0].script',
     ]);
   });
 });
