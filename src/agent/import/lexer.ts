@@ -3,6 +3,7 @@
 // are removed, the whitespace kept, and a quote may start mid-word); backslash escapes work
 // inside quotes. A '{' or '}' outside quotes is a token of its own even inside a word
 // ("VI_1{"), as keepalived's parser splits a line at the first brace outside quotes.
+import { NAMED_ESCAPES } from './script-words.js';
 
 export type TokenKind = 'word' | 'open' | 'close';
 
@@ -19,17 +20,6 @@ export interface Token {
   readonly start: number;
   readonly end: number;
 }
-
-const ESCAPES: Readonly<Record<string, string>> = {
-  a: '\x07',
-  b: '\b',
-  E: '\x1b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-};
 
 export function tokenizeLine(text: string, file: string, line: number): Token[] {
   const tokens: Token[] = [];
@@ -57,7 +47,7 @@ export function tokenizeLine(text: string, file: string, line: number): Token[] 
       } else if (c === '\\' && i + 1 < text.length) {
         i++;
         const next = text.charAt(i);
-        word += ESCAPES[next] ?? next;
+        word += NAMED_ESCAPES[next] ?? next;
       } else {
         word += c;
       }

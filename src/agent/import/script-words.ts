@@ -8,7 +8,8 @@
 export type Words =
   { readonly ok: true; readonly words: string[] } | { readonly ok: false; readonly why: string };
 
-const NAMED: Readonly<Record<string, string>> = {
+/** keepalived.conf(5) "Quoted strings": the named escapes. */
+export const NAMED_ESCAPES: Readonly<Record<string, string>> = {
   a: '\x07',
   b: '\b',
   E: '\x1b',
@@ -33,7 +34,7 @@ function unescape(text: string, i: number): { out: string; next: number } {
       out: String.fromCharCode(parseInt(octal[0], 8) & 0xff),
       next: i + 1 + octal[0].length,
     };
-  return { out: NAMED[c] ?? c, next: i + 2 };
+  return { out: NAMED_ESCAPES[c] ?? c, next: i + 2 };
 }
 
 export function keepalivedWords(text: string, escapes: boolean): Words {
