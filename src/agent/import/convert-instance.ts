@@ -183,13 +183,22 @@ export function convertInstance(
     );
   }
   if (authentication !== undefined) {
-    if (effectiveVersion === 2) out.authentication = authentication.value;
-    else
-      ctx.report(
-        authentication.node,
-        'authentication is VRRPv2 only and this instance runs version 3: dropped',
-        'info',
-      );
+    // keepalived ignores authentication, in this order: in strict mode, with version 3, and
+    // with no password ("Strict mode does not support authentication. Ignoring.", "VRRP
+    // version 3 does not support authentication. Ignoring.", "Authentication specified but no
+    // password given. Ignoring"): so does the conversion, or the two would not interoperate.
+    const password = childrenOf(authentication.node).some(
+      (n) => n.keyword === 'auth_pass' && n.args.length > 0,
+    );
+    const ignored = defaults.strict
+      ? 'keepalived ignores authentication in strict mode (vrrp_strict): dropped'
+      : effectiveVersion !== 2
+        ? 'authentication is VRRPv2 only and this instance runs version 3: dropped'
+        : !password
+          ? 'no auth_pass: keepalived ignores authentication without a password: dropped'
+          : undefined;
+    if (ignored === undefined) out.authentication = authentication.value;
+    else ctx.report(authentication.node, ignored, 'info');
   }
   if (Object.values(garp).some((v) => v !== undefined)) out.garp = garp;
   if (track.length > 0) out.track = track;

@@ -175,6 +175,20 @@ describe('auth_type AH', () => {
   });
 });
 
+describe('authentication keepalived ignores', () => {
+  it('is dropped in strict mode and without a password, as keepalived drops it', async () => {
+    // keepalived: "Strict mode does not support authentication. Ignoring." and
+    // "Authentication specified but no password given. Ignoring".
+    const auth = '  authentication {\n    auth_type PASS\n    auth_pass secret\n  }';
+    const strict = await convert(`global_defs {\n  vrrp_strict\n}\n${INSTANCE(auth)}`);
+    expect(strict.data.instances[0]).not.toHaveProperty('authentication');
+    expect(at(strict.diagnostics)).toEqual(['2 info vrrp_strict', '10 info authentication']);
+    const none = await convert(INSTANCE('  authentication {\n    auth_type PASS\n  }'));
+    expect(none.data.instances[0]).not.toHaveProperty('authentication');
+    expect(at(none.diagnostics)).toEqual(['7 info authentication']);
+  });
+});
+
 describe('references and families, reported at the keepalived line', () => {
   it('leaves out a track_script that no vrrp_script defines before the instance, as keepalived', async () => {
     // keepalived: "(VI_1) track script nope not found, ignoring..." (a vrrp_script read after
