@@ -24,7 +24,7 @@ Options:
   --config-id ID   keepalived's -i: which @ID conditional lines apply (default: the host name)
   -h, --help       this text
 
-Exit status: 0 converted (even with unsupported keywords); 1 the file cannot be read;
+Exit status: 0 converted (even with unsupported keywords); 1 the file cannot be read or is not text;
 2 bad command line.`;
 
 interface Io {
