@@ -5,6 +5,7 @@
 // replacement time; an undefined name is left as written. A multiline definition is replaced
 // only where its reference ends the line: its first line takes the reference's place and the
 // others follow as lines of their own.
+import { FloatdError } from '../errors.js';
 
 export interface Substituted {
   readonly text: string;
@@ -28,7 +29,10 @@ const MAX_LINE_BYTES = 1023;
 /** Replacements in one line before it is taken for a loop ($A=$A): keepalived never stops. */
 const MAX_REPLACEMENTS = 10_000;
 
-export class SubstitutionError extends Error {}
+/** A substitution keepalived could not do: reported as a diagnostic at its line. */
+export class SubstitutionError extends FloatdError {
+  override readonly code = 'FLOATD_ERR_IMPORT_SUBSTITUTION';
+}
 
 interface Definition {
   lines: string[];
