@@ -10,10 +10,12 @@ import {
   type ExplainedStatement,
   type IamPolicyDocument,
 } from '../../cloud/aws/iam-policy.js';
+import { PEER_PROBE_CALLS } from '../../cloud/aws/peer-probe-calls.js';
 import { targetName, type CloudTarget, type CloudTargetKind } from '../../cloud/target.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load-config.js';
-import type { FloatdConfig } from '../config/schema.js';
+import { EC2_PROBE_MIN_INTERVAL_MS } from '../daemon/ec2-probe-interval.js';
+import type { FloatdConfig, InstanceConfig } from '../config/schema.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandIo } from './validate-command.js';
 
@@ -154,7 +156,10 @@ export function buildPlan(
   file: string,
   scope: PlanScope = {},
 ): { plan: CloudPlan; statements: ExplainedStatement[] } {
-  const options = { disableSourceDestCheck: config.cloud.disableSourceDestCheck };
+  const options = {
+    disableSourceDestCheck: config.cloud.disableSourceDestCheck,
+    ec2PeerProbe: config.instances.some(usesEc2PeerProbe),
+  };
   const instances = config.instances.map((instance) => ({
     name: instance.name,
     vrid: instance.vrid,
@@ -168,28 +173,33 @@ export function buildPlan(
     region: scope.region ?? config.cloud.region ?? '*',
     accountId: scope.accountId ?? '*',
   };
-  const statements =
-    targets.length === 0
-      ? []
-      : iamPolicyStatements(targets, {
-          ...options,
-          ...arnScope,
-          networkInterfaceId: config.cloud.networkInterfaceId,
-          subnetId: config.cloud.subnetId,
-        });
+  // The EC2 peer probe alone (no target) still calls EC2, and needs its policy.
+  const callsEc2 = targets.length > 0 || options.ec2PeerProbe;
+  const statements = callsEc2
+    ? iamPolicyStatements(targets, {
+        ...options,
+        ...arnScope,
+        networkInterfaceId: config.cloud.networkInterfaceId,
+        subnetId: config.cloud.subnetId,
+      })
+    : [];
   return {
     plan: {
       file,
       actions: awsActionsFor(targets, options),
       instances,
       arnScope,
-      policy:
-        targets.length === 0
-          ? null
-          : { Version: '2012-10-17', Statement: statements.map((s) => s.statement) },
+      policy: callsEc2
+        ? { Version: '2012-10-17', Statement: statements.map((s) => s.statement) }
+        : null,
     },
     statements,
   };
+}
+
+/** The instance's split-brain probe asks EC2 whether its peer runs (unicast.probe: ec2). */
+function usesEc2PeerProbe(instance: InstanceConfig): boolean {
+  return instance.unicast.probe?.kind === 'ec2';
 }
 
 /**
@@ -222,12 +232,20 @@ function renderPlan(
     '',
   ];
   const every = `while MASTER, every ${formatMs(cloud.recheckIntervalMs)}`;
+  const ec2Probes = new Set(config.instances.filter((i) => usesEc2PeerProbe(i)).map((i) => i.name));
   for (const instance of plan.instances) {
-    if (instance.targets.length === 0) {
+    const probesEc2 = ec2Probes.has(instance.name);
+    if (instance.targets.length === 0 && !probesEc2) {
       lines.push(`instance ${instance.name} (vrid ${instance.vrid}): no cloud targets`, '');
       continue;
     }
     lines.push(`instance ${instance.name} (vrid ${instance.vrid})`);
+    if (probesEc2) {
+      lines.push(
+        '  split-brain probe of each unicast peer (unicast.probe: ec2)',
+        row(`at most every ${formatMs(EC2_PROBE_MIN_INTERVAL_MS)}`, PEER_PROBE_CALLS),
+      );
+    }
     for (const target of instance.targets) {
       const { phases } = target;
       lines.push(

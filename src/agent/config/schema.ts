@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 import { cloudFields } from './cloud-fields.js';
 import { checkInstances } from './config-rules.js';
+import { checkEc2Probes } from './peer-probe-rules.js';
 import { checkReferences } from './reference-rules.js';
 import { expected, expectedMapping, oneOf } from './field-schemas.js';
 import { instanceFields } from './instance-fields.js';
@@ -40,7 +41,8 @@ export const floatdConfigSchema = z
   .strictObject(
     {
       log: logSchema.prefault({}),
-      cloud: cloudFields.prefault({}),
+      // Optional here (defaults filled in below): `unicast.probe: ec2` needs the section written.
+      cloud: cloudFields.optional(),
       trackers: z.array(trackerFields, { error: expected('a list of trackers') }).default([]),
       syncGroups: z
         .array(syncGroupFields, { error: expected('a list of sync groups') })
@@ -58,9 +60,10 @@ export const floatdConfigSchema = z
   )
   .superRefine(checkInstances, evenBesideFailures)
   .superRefine(checkReferences, evenBesideFailures)
+  .superRefine(checkEc2Probes, evenBesideFailures)
   .transform((config) => ({
     log: config.log,
-    cloud: normaliseCloud(config.cloud),
+    cloud: normaliseCloud(config.cloud ?? cloudFields.parse({})),
     trackers: config.trackers.map((t) => normaliseTracker(t, config.scriptUser)),
     syncGroups: config.syncGroups.map((g) => ({
       name: g.name,

@@ -21,6 +21,7 @@ import type { CloudSession } from './cloud-session.js';
 import { HeldAddresses } from './held-addresses.js';
 import type { TransportMode } from './instance-runtime.js';
 import { InstanceRuntime } from './instance-runtime.js';
+import { callsEc2 } from './calls-ec2.js';
 import { PeerProbes } from './peer-probes.js';
 import { ReloadOrchestrator, type ReloadHost } from './reload-orchestrator.js';
 import type { ReloadPlan } from './reload-plan.js';
@@ -89,6 +90,9 @@ export class Agent {
             clock: deps.clock,
             logger: deps.logger.child({ component: 'peer-probes' }),
             openEchoSocket,
+            // Read when a probe runs: the cloud session starts later (startInstances).
+            ec2Check: (instance, peer) =>
+              this.cloud?.peerReachability(instance, peer) ?? Promise.resolve('unknown'),
           });
     // Decided at start: a change of status needs a restart (reload-plan.ts).
     if (config.status !== false && config.status.keepalivedExporterMetrics === true) {
@@ -216,7 +220,7 @@ export class Agent {
     }
     this.ensureNotifier(config);
 
-    if (config.instances.some((i) => i.cloud.length > 0)) {
+    if (config.instances.some(callsEc2)) {
       // Loaded only here: the AWS SDK is ~17 MB of heap, 130 MB of RSS and 0.5 s of startup,
       // and an agent carrying it was measured slower to react to SIGTERM (about 1 ms more from
       // the signal to the priority-0 advert) without ever using it.

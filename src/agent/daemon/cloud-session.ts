@@ -1,20 +1,28 @@
 // The agent's cloud side: one reconciler per instance with targets, and in the background the
 // discovery (IMDSv2, retried: a host whose metadata service is not up yet still runs VRRP), the
-// EC2 client, and the startup checks. Reconcilers claim as soon as the identity is known.
+// EC2 client, and the startup checks. Reconcilers claim as soon as the identity is known. The
+// same client and identity answer the split-brain diagnosis' EC2 peer probe (unicast.probe: ec2).
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { AwsProvider } from '../../cloud/aws/aws-provider.js';
+import type { CallContext } from '../../cloud/aws/call.js';
 import { discoverWithRetry, type AwsIdentity } from '../../cloud/aws/discovery.js';
 import { createEc2Client, warmUp } from '../../cloud/aws/ec2-client.js';
 import { ImdsClient } from '../../cloud/aws/imds-client.js';
+import {
+  peerInstanceReachability,
+  type PeerInstanceReachability,
+} from '../../cloud/aws/peer-instance.js';
 import { preflight } from '../../cloud/aws/preflight.js';
 import { rehearse } from '../../cloud/aws/rehearse.js';
 import { CloudMetrics } from '../../cloud/metrics.js';
 import { DEFAULT_RECONCILER_SETTINGS } from '../../cloud/reconcile/settings.js';
 import { Reconciler } from '../../cloud/reconciler.js';
 import type { CloudConfig, InstanceConfig } from '../config/schema.js';
+import { callsEc2 } from './calls-ec2.js';
 
 /** How often a BACKUP rehearses its cloud calls, and how many rounds each time. */
 const REHEARSAL_REFRESH_MS = 30_000;
@@ -37,8 +45,16 @@ export interface CloudSessionStatus {
   readonly problems: readonly string[];
 }
 
+interface PeerReader {
+  readonly client: EC2Client;
+  readonly context: CallContext;
+  readonly vpcId: string | undefined;
+}
+
 export class CloudSession {
   private readonly reconcilers = new Map<string, Reconciler>();
+  /** Per interface, once its identity is known: what the EC2 peer probe asks with. */
+  private readonly peerReaders = new Map<string, PeerReader>();
   private readonly identities = new Map<string, AwsIdentity | undefined>();
   private readonly problems: string[] = [];
   private readonly abort = new AbortController();
@@ -71,10 +87,10 @@ export class CloudSession {
         }),
       );
     }
-    // One identity (ENI) per interface that carries instances with targets.
+    // One identity (ENI) per interface that carries instances with targets or an EC2 peer probe.
     const byInterface = new Map<string, InstanceConfig[]>();
     for (const instance of options.instances) {
-      if (instance.cloud.length === 0) continue;
+      if (!callsEc2(instance)) continue;
       byInterface.set(instance.interface, [
         ...(byInterface.get(instance.interface) ?? []),
         instance,
@@ -95,6 +111,18 @@ export class CloudSession {
 
   status(): CloudSessionStatus {
     return { identities: Object.fromEntries(this.identities), problems: [...this.problems] };
+  }
+
+  /**
+   * unicast.probe: ec2: whether EC2 says the instance holding `peer` runs, asked with the
+   * client and identity of `instance`'s interface (in its VPC), within the call timeout.
+   * 'unknown' until that identity is known (or for an instance added by a reload).
+   */
+  peerReachability(instance: string, peer: string): Promise<PeerInstanceReachability> {
+    const iface = this.options.instances.find((i) => i.name === instance)?.interface;
+    const reader = iface === undefined ? undefined : this.peerReaders.get(iface);
+    if (reader === undefined) return Promise.resolve('unknown');
+    return peerInstanceReachability(reader, peer, reader.vpcId, this.abort.signal);
   }
 
   /** Stop discovery; the runtimes stop their reconcilers. */
@@ -140,7 +168,16 @@ export class CloudSession {
         'could not open a connection to the EC2 endpoint yet; calls will retry',
       );
     }
+    this.peerReaders.set(iface, {
+      client,
+      context: { timeoutMs: config.callTimeoutMs, observer },
+      vpcId: identity.vpcId,
+    });
     const targets = instances.flatMap((i) => i.cloud);
+    if (targets.length === 0) {
+      log.info({ event: 'cloud-ready', targets: 0 }, 'EC2 client ready for the peer probes');
+      return; // only peer probes here: no provider, no startup checks of targets
+    }
     const provider = new AwsProvider({
       client,
       identity,

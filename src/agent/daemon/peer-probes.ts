@@ -1,14 +1,18 @@
 // The split-brain diagnosis' probes (issue 14): every probe interval, each instance's unicast
 // peers are asked whether they are up (ICMP echo, or a TCP connect to a port the config names),
 // and each ICMP echo request says the instance's VRID and state (peer-beacon.ts), which the
-// peer's floatd reads on its own ICMP socket. The results go to the instance's diagnosis; this
-// file decides nothing. One ICMP socket per family for all instances, opened on first use.
+// peer's floatd reads on its own ICMP socket. In EC2 (unicast.probe: ec2) the API says whether
+// the peer's instance is running instead, asked no more often than ec2-probe-interval.ts allows.
+// The results go to the instance's diagnosis; this file decides nothing. One ICMP socket per
+// family for all instances, opened on first use.
 import type { Logger } from 'pino';
+import type { PeerInstanceReachability } from '../../cloud/aws/peer-instance.js';
 import { runTcpCheck } from '../../probe/tcp.js';
 import type { ProbeOutcome, TcpProbe } from '../../probe/types.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { PeerProbeConfig } from '../config/peer-probe-fields.js';
 import type { InstanceConfig } from '../config/schema.js';
+import { ec2ProbeIntervalMs } from './ec2-probe-interval.js';
 import type { IcmpEcho } from '../io/icmp-echo.js';
 import type { EchoListener, EchoSocket, SendErrorListener } from '../io/icmp-socket.js';
 import { decodeBeacon, encodeBeacon } from '../io/peer-beacon.js';
@@ -43,6 +47,11 @@ export interface PeerProbeDeps {
   /** Throws when it cannot (no CAP_NET_RAW): the probes of that family are then off. */
   openEchoSocket(family: IpFamily, onEcho: EchoListener, onError: SendErrorListener): EchoSocket;
   readonly tcpCheck?: (probe: TcpProbe) => Promise<ProbeOutcome>;
+  /**
+   * Whether EC2 says the instance holding `peer` runs (the agent's cloud session: its client,
+   * identity and call timeout). Absent, or before the cloud identity is known: 'unknown'.
+   */
+  readonly ec2Check?: (instance: string, peer: string) => Promise<PeerInstanceReachability>;
 }
 
 /** The probe interval of an instance: configured, else its advert interval within bounds. */
@@ -75,7 +84,8 @@ interface Entry {
   /** Canonical address -> the peer as configured. */
   readonly peers: ReadonlyMap<string, string>;
   timer: TimerHandle | undefined;
-  readonly tcpBusy: Set<string>;
+  /** Peers with a TCP or EC2 probe in flight: never two at once. */
+  readonly busy: Set<string>;
 }
 
 interface Pending {
@@ -103,7 +113,7 @@ export class PeerProbes {
       instance,
       peers: new Map(instance.peers.map((p) => [canonical(p), p])),
       timer: undefined,
-      tcpBusy: new Set(),
+      busy: new Set(),
     };
     this.entries.add(entry);
     this.round(entry);
@@ -127,13 +137,17 @@ export class PeerProbes {
     if (!this.entries.has(entry)) return;
     const { instance } = entry;
     const nowMs = this.deps.clock.nowMs();
+    let intervalMs = instance.intervalMs;
     if (instance.probe.kind === 'tcp') {
       for (const peer of instance.peers) this.tcpProbe(entry, peer, instance.probe.port);
+    } else if (instance.probe.kind === 'ec2') {
+      intervalMs = ec2ProbeIntervalMs(instance.intervalMs);
+      for (const peer of instance.peers) this.ec2Probe(entry, peer);
     } else {
       this.expire(entry, nowMs);
       for (const peer of instance.peers) this.echo(entry, peer, nowMs);
     }
-    entry.timer = this.deps.clock.setTimer(nowMs + instance.intervalMs, () => this.round(entry));
+    entry.timer = this.deps.clock.setTimer(nowMs + intervalMs, () => this.round(entry));
   }
 
   /** Echoes of this instance unanswered for an interval: lost. */
@@ -161,13 +175,32 @@ export class PeerProbes {
   }
 
   private tcpProbe(entry: Entry, peer: string, port: number): void {
-    if (entry.tcpBusy.has(peer)) return;
-    entry.tcpBusy.add(peer);
+    if (entry.busy.has(peer)) return;
+    entry.busy.add(peer);
     const check = this.deps.tcpCheck ?? runTcpCheck;
     void check({ host: peer, port, timeoutMs: entry.instance.intervalMs }).then((outcome) => {
-      entry.tcpBusy.delete(peer);
+      entry.busy.delete(peer);
       if (this.entries.has(entry)) entry.instance.probed(peer, outcome.ok);
     });
+  }
+
+  /** One DescribeInstances per peer at a time, each bounded by the cloud's call timeout. */
+  private ec2Probe(entry: Entry, peer: string): void {
+    if (entry.busy.has(peer)) return;
+    entry.busy.add(peer);
+    const check = this.deps.ec2Check ?? (() => Promise.resolve('unknown' as const));
+    void check(entry.instance.name, peer)
+      .catch((): PeerInstanceReachability => 'unknown')
+      .then((reachability) => {
+        entry.busy.delete(peer);
+        if (!this.entries.has(entry)) return;
+        if (reachability === 'unknown') {
+          this.deps.logger.debug({ peer }, 'EC2 could not say whether the peer runs');
+        }
+        // Unknown counts as a lost probe, never as an answer: a peer last seen running is no
+        // longer taken as reachable once EC2 has failed to confirm it a few times in a row.
+        entry.instance.probed(peer, reachability === 'reachable');
+      });
   }
 
   private socket(family: IpFamily): EchoSocket | undefined {

@@ -10,6 +10,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { FloatdConfig, InstanceConfig } from '../config/schema.js';
 import { OWNER_PRIORITY } from '../vrrp/priority.js';
+import { callsEc2 } from './calls-ec2.js';
 
 export interface ReloadChanges {
   /** Top-level settings that changed but apply only at the next start (logging). */
@@ -34,6 +35,7 @@ export function planReload(running: FloatdConfig, next: FloatdConfig): ReloadPla
     if (!isDeepStrictEqual(running[key], next[key])) problems.push(`${key} changed`);
   }
   const before = new Map(running.instances.map((i) => [i.name, i]));
+  const ec2Interfaces = new Set(running.instances.filter(callsEc2).map((i) => i.interface));
   const after = new Set(next.instances.map((i) => i.name));
   const changes = {
     // The logger is built before the agent; a reload does not rebuild it.
@@ -46,6 +48,12 @@ export function planReload(running: FloatdConfig, next: FloatdConfig): ReloadPla
   };
   for (const instance of next.instances) {
     const old = before.get(instance.name);
+    // The EC2 client the probe asks with is set up at start, per interface (cloud-session.ts).
+    if (instance.unicast.probe?.kind === 'ec2' && !ec2Interfaces.has(instance.interface)) {
+      problems.push(
+        `instance ${instance.name}: unicast.probe ec2 on ${instance.interface}, which has no EC2 client yet`,
+      );
+    }
     if (old === undefined) {
       changes.added.push(instance);
       if (instance.cloud.length > 0)

@@ -98,6 +98,8 @@ function probeName(probe: PeerProbeConfig): string | undefined {
       return 'ICMP echo';
     case 'tcp':
       return `TCP port ${probe.port}`;
+    case 'ec2':
+      return 'the EC2 check (its instance is running)';
     case 'off':
       return undefined;
   }

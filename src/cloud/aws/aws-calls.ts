@@ -1,6 +1,7 @@
 // The exact EC2 actions floatd may call for a target, by phase: `floatd plan` prints them, the
 // IAM policy in infra/ must allow them, and a test compares them with what the emulator saw.
 import type { CloudTarget } from '../target.js';
+import { peerProbeCallsFor, type PeerProbeCallOptions } from './peer-probe-calls.js';
 
 export interface AwsCallPlan {
   /** preflight.ts at startup. */
@@ -15,7 +16,7 @@ export interface AwsCallPlan {
   readonly release: readonly string[];
 }
 
-export interface AwsCallPlanOptions {
+export interface AwsCallPlanOptions extends PeerProbeCallOptions {
   /** preflight may turn source/destination checking off (route-table targets only). */
   readonly disableSourceDestCheck?: boolean | undefined;
 }
@@ -58,8 +59,8 @@ export function awsCallsFor(target: CloudTarget, options: AwsCallPlanOptions = {
 }
 
 /**
- * Every action the agent calls for these targets, sorted and deduplicated: the IAM policy's
- * `ec2:` actions. Not `release`: the agent never gives a target up (a BACKUP leaves it to the
+ * Every action the agent calls for these targets (and for the EC2 peer probe, when on), sorted
+ * and deduplicated: the IAM policy's `ec2:` actions. Not `release`: the agent never gives a target up (a BACKUP leaves it to the
  * next MASTER, which moves it; releasing would leave a window with no owner), so its calls are
  * not granted.
  */
@@ -74,5 +75,6 @@ export function awsActionsFor(
       for (const action of list) all.add(action);
     }
   }
+  for (const action of peerProbeCallsFor(options)) all.add(action);
   return [...all].sort();
 }

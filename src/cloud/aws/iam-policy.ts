@@ -7,6 +7,7 @@ import { FloatdError } from '../errors.js';
 import type { CloudTarget } from '../target.js';
 import { awsCallsFor, type AwsCallPlanOptions } from './aws-calls.js';
 import { FENCE_TAG_ROOT, fenceResourceId } from './fence-tag.js';
+import { peerProbeCallsFor } from './peer-probe-calls.js';
 
 export interface IamPolicyOptions extends AwsCallPlanOptions {
   /** Region in the ARNs; default '*' (any). */
@@ -138,6 +139,7 @@ const routeTable: Rule = {
 /** Every EC2 action awsCallsFor may name, with its resource types (see the header's page). */
 const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['DescribeAddresses', describe],
+  ['DescribeInstances', describe], // the EC2 peer probe (unicast.probe: ec2)
   ['DescribeNetworkInterfaceAttribute', describe],
   ['DescribeNetworkInterfaces', describe],
   ['DescribeRouteTables', describe],
@@ -169,18 +171,24 @@ export function iamPolicyStatements(
   const arns = arnBuilder(options);
   // action -> its rule and the union of its resources over every target that calls it
   const byAction = new Map<string, { rule: Rule; resources: Set<string> }>();
-  for (const target of targets) {
-    for (const action of actionsOf(target, options)) {
-      const rule = RULES.get(action);
-      if (rule === undefined) {
-        throw new IamPolicyError(
-          `floatd calls ec2:${action} but iam-policy.ts does not know its resource types; add it`,
-        );
-      }
-      const entry = byAction.get(action) ?? { rule, resources: new Set<string>() };
-      for (const resource of rule.resources(target, arns)) entry.resources.add(resource);
-      byAction.set(action, entry);
+  // The options' own calls (the EC2 peer probe) are read-only Describe*: "*" for any target.
+  const called: [CloudTarget | undefined, string][] = [
+    ...targets.flatMap((target) =>
+      [...actionsOf(target, options)].map((action): [CloudTarget, string] => [target, action]),
+    ),
+    ...peerProbeCallsFor(options).map((action): [undefined, string] => [undefined, action]),
+  ];
+  for (const [target, action] of called) {
+    const rule = RULES.get(action);
+    if (rule === undefined) {
+      throw new IamPolicyError(
+        `floatd calls ec2:${action} but iam-policy.ts does not know its resource types; add it`,
+      );
     }
+    const entry = byAction.get(action) ?? { rule, resources: new Set<string>() };
+    const resources = target === undefined ? ANY() : rule.resources(target, arns);
+    for (const resource of resources) entry.resources.add(resource);
+    byAction.set(action, entry);
   }
   // Actions with the same family, resources and condition share one statement.
   const groups = new Map<string, { rule: Rule; resources: string[]; actions: string[] }>();

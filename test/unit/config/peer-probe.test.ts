@@ -23,7 +23,7 @@ describe('unicast.probe', () => {
     expectOneIssue(
       unicast(', probe: @@ping'),
       'instances[0].unicast.probe',
-      /expected icmp, off, or a mapping \{ tcp: PORT \}/,
+      /expected icmp, ec2, off, or a mapping \{ tcp: PORT \}/,
     );
     expectOneIssue(
       unicast(', probe: { tcp: @@70000 }'),
