@@ -195,8 +195,23 @@ describe('cloud failover in the lab (unicast, IMDS fakes, EC2 emulator)', () => 
     const splitAt = c.emulator.requests.length;
     await Promise.all([h1.host.dropVrrp(100), h2.host.dropVrrp(100)]);
     await a2.waitForState('master', 10_000, Date.now() - 100);
-    // Both are MASTER now. Give the older MASTER many re-checks to fight back, if it would.
-    await sleep(6000);
+    // Both are MASTER now. h1 finds itself fenced at a re-check (1 s), or, when its re-check
+    // saw h2's claim before h2's record, after drift confirmation (5 s): allow both, and load.
+    const bothMasterAt = Date.now();
+    const isFenced = async (): Promise<boolean> => {
+      const cloudStatus = (await a1.status()).instances[0]?.cloud;
+      const targets = cloudStatus?.targets ?? [];
+      return targets.length > 0 && targets.every((t) => t.phase === 'fenced');
+    };
+    while (!(await isFenced())) {
+      if (Date.now() - bothMasterAt > 15_000) throw new Error('h1 not fenced 15 s into the split');
+      await sleep(100);
+    }
+    console.log(
+      `split brain: h1 fenced on every target ${Date.now() - bothMasterAt} ms after both MASTER`,
+    );
+    // Give the older MASTER many re-checks to fight back, if it would.
+    await sleep(4000);
     const during = c.emulator.requests.slice(splitAt);
     const changes = ownerChangesByResource([
       ...acceptedClaims(c.emulator.requests.slice(0, splitAt)).slice(-4),
