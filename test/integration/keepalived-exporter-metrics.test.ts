@@ -1,6 +1,7 @@
 // status.keepalivedExporterMetrics on two real agents in the lab (issue 14's acceptance): the
 // /metrics of the MASTER and of the BACKUP parse as Prometheus text and carry
-// keepalived-exporter's names and labels for state, adverts and master transitions.
+// keepalived-exporter's names and labels for state, adverts and master transitions; the
+// MASTER's priority-0 advert on SIGTERM is counted on the BACKUP.
 import { rmSync } from 'node:fs';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -99,5 +100,15 @@ describe('keepalived-exporter metrics (lab)', () => {
     const onBackup = await scrape(backupHost);
     expect(value(onBackup, 'keepalived_become_master_total', web)).toBe(0);
     expect(value(onBackup, 'keepalived_advertisements_sent_total', web)).toBe(0);
+    expect(value(onBackup, 'keepalived_priority_zero_received_total', web)).toBe(0);
+
+    // The MASTER stops gracefully: its priority-0 advert (RFC 5798 §6.4.3) is counted where
+    // it arrives, and the BACKUP takes over.
+    await master.proc.kill('SIGTERM');
+    await backup.waitForState('master');
+    const afterStop = await scrape(backupHost);
+    expect(value(afterStop, 'keepalived_priority_zero_received_total', web)).toBe(1);
+    expect(value(afterStop, 'keepalived_priority_zero_sent_total', web)).toBe(0);
+    expect(value(afterStop, 'keepalived_become_master_total', web)).toBe(1);
   });
 });

@@ -9,7 +9,7 @@ import type { InstanceConfig } from '../config/schema.js';
 import type { NotifyState } from '../notify/types.js';
 import type { VrrpMetrics } from '../status/vrrp-metrics.js';
 import type { SyncGroupInput } from '../vrrp/sync-groups.js';
-import type { VrrpAction } from '../vrrp/types.js';
+import type { AdvertDropReason, VrrpAction } from '../vrrp/types.js';
 import type { InstanceDrops } from './instance-drops.js';
 import type { AddressPort, AdvertSocket, AnnouncePort, Vip } from './ports.js';
 
@@ -46,8 +46,8 @@ export class InstanceActions {
   addressErrors = 0;
   /** Where the sync groups hear of this member (daemon/sync-groups.ts); unset when ungrouped. */
   syncSink: ((input: SyncGroupInput) => void) | undefined;
-  /** The core dropped the advert being received as not from a unicast peer. */
-  notAPeer = false;
+  /** Why the core dropped the advert being received, if it did (reset before each). */
+  droppedFor: AdvertDropReason | undefined;
   /** This instance's address work in order: its GARP follows its add. */
   private ops: Promise<void> = Promise.resolve();
   /** Bumped when the VIPs go: an announcement still queued behind their add is void then. */
@@ -61,6 +61,11 @@ export class InstanceActions {
     private readonly instance: ExecutedInstance,
     private readonly deps: InstanceActionDeps,
   ) {}
+
+  /** A priority-0 advert left (RFC 5798 §6.4.3), from the core or the signal handler. */
+  priorityZeroSent(): void {
+    this.deps.metrics?.priorityZeroAdverts.inc({ instance: this.instance.name, direction: 'sent' });
+  }
 
   /** Resolves when the address work queued so far is done. */
   settled(): Promise<void> {
@@ -126,6 +131,7 @@ export class InstanceActions {
         socket.send(action.advert, this.instance.primaryAddress, this.instance.destinations());
         this.advertsSent++;
         this.deps.metrics?.advertsSent.inc({ instance: this.instance.name });
+        if (action.advert.priority === 0) this.priorityZeroSent();
         return;
       // Asked now, in the core's order (the agent counts holders of an address at the call and
       // applies changes to one address in call order); awaited in this instance's queue, so
@@ -187,8 +193,8 @@ export class InstanceActions {
         return;
       }
       case 'advert-dropped':
+        this.droppedFor = action.reason;
         if (action.reason === 'not-a-peer') {
-          this.notAPeer = true;
           this.deps.drops.dropNotAPeer(action.src, this.instance.config.unicast.peers);
           return;
         }

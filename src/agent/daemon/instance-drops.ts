@@ -76,8 +76,9 @@ export class InstanceDrops {
     );
   }
 
-  /** Accepted but worth a look (RFC 5798 §7.1 "SHOULD log the event"): warned about only. */
+  /** Accepted but worth a look (RFC 5798 §7.1 "SHOULD log the event"): counted and warned about. */
   anomaly(reason: AdvertAnomaly, src: string): void {
+    this.deps.metrics?.advertAnomalies.inc({ instance: this.deps.name, reason });
     this.warn(`anomaly|${reason}|${src}`, { reason, src }, 'advert accepted with an anomaly');
   }
 

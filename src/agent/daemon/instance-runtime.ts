@@ -14,6 +14,7 @@ import { toRouterConfig } from '../config/to-router-config.js';
 import { InstanceDriver } from '../instance-driver.js';
 import type { ReceivedAdvert } from '../vrrp/codec/types.js';
 import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
+import { DISCARDED_PAST_CHECKS } from '../vrrp/accept-advert.js';
 import { VirtualRouter } from '../vrrp/router.js';
 import type { SyncFeed, SyncGroupInput, SyncMemberView } from '../vrrp/sync-groups.js';
 import type { TrackingStatus, VrrpState } from '../vrrp/types.js';
@@ -262,13 +263,18 @@ export class InstanceRuntime {
 
   /** An advert for our VRID from the socket, for the core (which applies the peer policy too). */
   receive(received: ReceivedAdvert, receivedAgoMs = 0): void {
-    this.actions.notAPeer = false;
+    this.actions.droppedFor = undefined;
     this.driver.feed({ type: 'advert', src: received.src, advert: received.advert }, receivedAgoMs);
+    const droppedFor = this.actions.droppedFor;
     // A non-peer's advert is no advert of this group: not counted, not heard.
-    if (this.actions.notAPeer) return;
-    this.splitBrain.advert(received.src, received.advert.priority, this.state);
+    if (droppedFor === 'not-a-peer') return;
+    const { priority } = received.advert;
+    this.splitBrain.advert(received.src, priority, this.state);
     this.advertsReceived++;
     this.deps.metrics?.advertsReceived.inc({ instance: this.name });
+    if (priority === 0 && (droppedFor === undefined || DISCARDED_PAST_CHECKS.has(droppedFor))) {
+      this.deps.metrics?.priorityZeroAdverts.inc({ instance: this.name, direction: 'received' });
+    }
     if (received.dst === VRRP_MULTICAST_V4 || received.dst === VRRP_MULTICAST_V6) {
       this.lastMulticastHeardMs = this.deps.clock.nowMs();
     }
@@ -285,6 +291,7 @@ export class InstanceRuntime {
     const entry = this.releaseEntry;
     const releaseSent = entry !== undefined && this.deps.socket.releasedBySignal?.(entry) === true;
     if (releaseSent) {
+      this.actions.priorityZeroSent();
       this.deps.logger.info(
         { event: 'release-sent-by-signal' },
         'priority-0 advert sent from the signal handler (RFC 5798 §6.4.3)',

@@ -7,7 +7,12 @@ import type { VrrpMetrics } from './vrrp-metrics.js';
 
 export type CountSources = Pick<
   VrrpMetrics,
-  'transitions' | 'advertsSent' | 'advertsReceived' | 'advertsDropped'
+  | 'transitions'
+  | 'advertsSent'
+  | 'advertsReceived'
+  | 'advertsDropped'
+  | 'advertAnomalies'
+  | 'priorityZeroAdverts'
 >;
 
 export interface CompatCounts {
@@ -16,6 +21,11 @@ export interface CompatCounts {
   readonly becomeMaster: number;
   readonly releaseMaster: number;
   readonly intervalErrors: number;
+  readonly addressListErrors: number;
+  readonly authTypeMismatches: number;
+  readonly authFailures: number;
+  readonly priorityZeroReceived: number;
+  readonly priorityZeroSent: number;
 }
 
 /**
@@ -27,6 +37,7 @@ const DROPPED_BEFORE_KEEPALIVED_COUNTS: ReadonlySet<string> = new Set<AdvertDrop
   'vrid-mismatch',
   'version-mismatch',
   'own-advert',
+  'auth-type-mismatch',
   'auth-mismatch',
 ]);
 
@@ -56,10 +67,22 @@ export async function countsByInstance(
   const notCounted = await perInstance(sources.advertsDropped, (l) =>
     DROPPED_BEFORE_KEEPALIVED_COUNTS.has(String(l.reason)),
   );
-  const intervalErrors = await perInstance(
-    sources.advertsDropped,
-    (l) => l.reason === 'interval-mismatch',
+  const dropped = (reason: AdvertDropReason) =>
+    perInstance(sources.advertsDropped, (l) => l.reason === reason);
+  // keepalived's addr_list_err: a v2 advert dropped for its list, a v3 one accepted with it.
+  const listDrops = await dropped('address-list-mismatch');
+  const listAnomalies = await perInstance(
+    sources.advertAnomalies,
+    (l) => l.reason === 'address-list-mismatch',
   );
+  const intervalErrors = await dropped('interval-mismatch');
+  const authTypeMismatches = await dropped('auth-type-mismatch');
+  const authFailures = await dropped('auth-mismatch');
+  const zeroReceived = await perInstance(
+    sources.priorityZeroAdverts,
+    (l) => l.direction === 'received',
+  );
+  const zeroSent = await perInstance(sources.priorityZeroAdverts, (l) => l.direction === 'sent');
   const becomeMaster = await perInstance(sources.transitions, (l) => l.to === 'master');
   // keepalived's release_master: leaving MASTER for BACKUP or FAULT (vrrp_state_leave_master);
   // a shutdown (MASTER -> INITIALIZE here) is not one.
@@ -74,5 +97,10 @@ export async function countsByInstance(
     becomeMaster: becomeMaster.get(name) ?? 0,
     releaseMaster: releaseMaster.get(name) ?? 0,
     intervalErrors: intervalErrors.get(name) ?? 0,
+    addressListErrors: (listDrops.get(name) ?? 0) + (listAnomalies.get(name) ?? 0),
+    authTypeMismatches: authTypeMismatches.get(name) ?? 0,
+    authFailures: authFailures.get(name) ?? 0,
+    priorityZeroReceived: zeroReceived.get(name) ?? 0,
+    priorityZeroSent: zeroSent.get(name) ?? 0,
   });
 }

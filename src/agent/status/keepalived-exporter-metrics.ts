@@ -55,6 +55,31 @@ const PER_INSTANCE: readonly PerInstanceCounter[] = [
     value: (c) => c.intervalErrors,
   },
   {
+    name: 'keepalived_address_list_errors_total',
+    help: 'VRRP advertisements whose address list differs from ours (keepalived-exporter name).',
+    value: (c) => c.addressListErrors,
+  },
+  {
+    name: 'keepalived_authentication_mismatch_total',
+    help: 'VRRPv2 advertisements dropped for another authentication type than ours (keepalived-exporter name).',
+    value: (c) => c.authTypeMismatches,
+  },
+  {
+    name: 'keepalived_authentication_failure_total',
+    help: 'VRRPv2 advertisements dropped for a wrong password (keepalived-exporter name).',
+    value: (c) => c.authFailures,
+  },
+  {
+    name: 'keepalived_priority_zero_received_total',
+    help: 'Priority-0 advertisements received past the checks: a MASTER stepping down (keepalived-exporter name).',
+    value: (c) => c.priorityZeroReceived,
+  },
+  {
+    name: 'keepalived_priority_zero_sent_total',
+    help: 'Priority-0 advertisements sent on stepping down as MASTER (keepalived-exporter name).',
+    value: (c) => c.priorityZeroSent,
+  },
+  {
     // A setting, not a count, but the exporter types it as a counter: kept as it does.
     name: 'keepalived_gratuitous_arp_delay_total',
     help: 'Seconds before the second gratuitous ARP burst after becoming MASTER (keepalived-exporter name).',

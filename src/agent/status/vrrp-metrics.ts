@@ -19,6 +19,8 @@ export class VrrpMetrics {
   readonly advertsSent: Counter<'instance'>;
   readonly advertsReceived: Counter<'instance'>;
   readonly advertsDropped: Counter<'instance' | 'reason'>;
+  readonly advertAnomalies: Counter<'instance' | 'reason'>;
+  readonly priorityZeroAdverts: Counter<'instance' | 'direction'>;
 
   constructor(
     registry: Registry,
@@ -48,6 +50,20 @@ export class VrrpMetrics {
       name: 'floatd_vrrp_adverts_dropped_total',
       help: 'VRRP advertisements dropped, by instance and reason.',
       labelNames: ['instance', 'reason'],
+      registers,
+    });
+    this.advertAnomalies = new Counter({
+      name: 'floatd_vrrp_advert_anomalies_total',
+      help: 'VRRP advertisements accepted with an anomaly worth a look (RFC 5798 §7.1), by instance and reason.',
+      labelNames: ['instance', 'reason'],
+      registers,
+    });
+    this.priorityZeroAdverts = new Counter({
+      name: 'floatd_vrrp_priority_zero_adverts_total',
+      help:
+        'VRRP advertisements with priority 0 (a MASTER stepping down, RFC 5798 §6.4.3), by ' +
+        'instance and direction: sent, or received and past the receive checks.',
+      labelNames: ['instance', 'direction'],
       registers,
     });
     new Counter({

@@ -21,6 +21,15 @@ export interface AdvertVerdict {
 
 const PROCESS: AdvertVerdict = {};
 
+/**
+ * Drops decided after every receive check passed: the protocol at work (§6.4.2, a foreign
+ * priority 0), not a bad advert. keepalived counts such adverts (its priority-zero count too).
+ */
+export const DISCARDED_PAST_CHECKS: ReadonlySet<AdvertDropReason> = new Set<AdvertDropReason>([
+  'lower-priority',
+  'foreign-release',
+]);
+
 /** Whether the advert must be dropped, may be processed, or may be processed with a warning. */
 export function checkAdvert(ctx: AcceptContext, src: string, advert: VrrpAdvert): AdvertVerdict {
   const drop = rejectAdvert(ctx, src, advert);
@@ -54,10 +63,11 @@ function rejectAdvert(
   if (config.priority === OWNER_PRIORITY) return 'local-owner';
   if (advert.version === 2) {
     // RFC 3768 §7.1: the auth type must match the configured method; type 1, the text password
-    // of RFC 2338 §5.3.6.1 that keepalived still speaks, must match ours.
-    if (ctx.expectedAuthData === undefined) {
-      if (advert.authType !== 0) return 'auth-mismatch';
-    } else if (advert.authType !== 1 || !advert.authData.equals(ctx.expectedAuthData)) {
+    // of RFC 2338 §5.3.6.1 that keepalived still speaks, must match ours. Two reasons, in
+    // keepalived's order, as it counts them apart (an invalid type the codec already refused).
+    const ourAuthType = ctx.expectedAuthData === undefined ? 0 : 1;
+    if (advert.authType !== ourAuthType) return 'auth-type-mismatch';
+    if (ctx.expectedAuthData !== undefined && !advert.authData.equals(ctx.expectedAuthData)) {
       return 'auth-mismatch';
     }
     // RFC 3768 §7.1: the advert interval must equal ours; v3 learns it instead.

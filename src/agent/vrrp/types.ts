@@ -111,7 +111,8 @@ export type AdvertDropReason =
   | 'version-mismatch'
   | 'own-advert'
   | 'local-owner' // RFC 5798 §7.1: the owner discards adverts
-  | 'auth-mismatch' // RFC 3768 §7.1
+  | 'auth-type-mismatch' // RFC 3768 §7.1: another Auth Type than ours
+  | 'auth-mismatch' // RFC 2338 §5.3.6.1: type 1 on both sides, another password
   | 'interval-mismatch' // RFC 3768 §7.1: v2 adverts must carry our interval
   | 'address-list-mismatch' // RFC 3768 §7.1: v2, not from the owner
   | 'lower-priority' // RFC 5798 §6.4.2: a backup discards it (unless from the master it follows)

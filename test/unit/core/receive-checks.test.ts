@@ -70,7 +70,7 @@ const DROPS: DropRow[] = [
     overrides: V2,
     src: PEER,
     advert: { priority: 200, authType: 1, password: 'secret' },
-    reason: 'auth-mismatch',
+    reason: 'auth-type-mismatch',
   },
   {
     rule: 'RFC 2338 §5.3.6.1 simple text password (keepalived auth_pass; RFC 3768 reserves type 1): wrong password',
@@ -84,14 +84,14 @@ const DROPS: DropRow[] = [
     overrides: V2_PASS,
     src: PEER,
     advert: { priority: 200, authType: 0 },
-    reason: 'auth-mismatch',
+    reason: 'auth-type-mismatch',
   },
   {
     rule: 'RFC 3768 §7.1: password configured, type 0 received even though its auth bytes hold the right password',
     overrides: V2_PASS,
     src: PEER,
     advert: { priority: 200, authType: 0, password: 'secret' },
-    reason: 'auth-mismatch',
+    reason: 'auth-type-mismatch',
   },
   {
     rule: 'RFC 3768 §7.1 "MUST verify that the Adver Interval in the packet is the same as the locally configured": 2 s against our 1 s',

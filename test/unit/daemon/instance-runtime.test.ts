@@ -1,6 +1,7 @@
 // The per-instance runtime with fake adapters: actions reach the adapters in order, announcements
 // wait for the address to exist, and unicast accepts only configured peers by default.
 import pino from 'pino';
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../src/agent/config/load-config.js';
 import type { InstanceConfig } from '../../../src/agent/config/schema.js';
@@ -11,6 +12,7 @@ import type {
   AnnouncePort,
   Vip,
 } from '../../../src/agent/daemon/ports.js';
+import { VrrpMetrics } from '../../../src/agent/status/vrrp-metrics.js';
 import type { ReceivedAdvert, VrrpAdvert } from '../../../src/agent/vrrp/codec/types.js';
 import { SimClock } from '../../sim/sim-clock.js';
 
@@ -60,7 +62,9 @@ function harness(config: InstanceConfig, mode: 'multicast' | 'unicast') {
     close: () => undefined,
   };
   const clock = new SimClock();
+  const metrics = new VrrpMetrics(new Registry(), () => []);
   const runtime = new InstanceRuntime({
+    metrics,
     config,
     primaryAddress: '10.99.0.1',
     socket,
@@ -70,7 +74,7 @@ function harness(config: InstanceConfig, mode: 'multicast' | 'unicast') {
     logger: pino({ level: 'silent' }),
     mode,
   });
-  return { runtime, events, clock, releaseAdd: () => releaseAdd() };
+  return { runtime, events, clock, metrics, releaseAdd: () => releaseAdd() };
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -168,6 +172,49 @@ describe('InstanceRuntime', () => {
     expect(h.events).toContain('remove 10.99.0.100');
     // A schedule started now would announce VIPs being removed, and keep refreshing as BACKUP.
     expect(h.events.filter((e) => e.startsWith('announce'))).toEqual([]);
+  });
+
+  it('counts priority-0 adverts sent, and received past the receive checks (keepalived pri_zero_*)', async () => {
+    const h = harness(instance(''), 'multicast');
+    const zero = async () => {
+      const values = (await h.metrics.priorityZeroAdverts.get()).values;
+      const of = (direction: string) =>
+        values.find((v) => v.labels.direction === direction)?.value ?? 0;
+      return { sent: of('sent'), received: of('received') };
+    };
+    h.runtime.start();
+    h.runtime.receive(advertFrom('10.99.0.2', 200));
+    expect(h.runtime.status().masterAddress).toBe('10.99.0.2');
+    // Another router's priority 0 passed every check; the core discards it (not our MASTER's):
+    // keepalived counts it all the same.
+    h.runtime.receive(advertFrom('10.99.0.3', 0));
+    expect(h.runtime.status().counters.dropped).toEqual({ 'foreign-release': 1 });
+    // A v2 advert to a v3 instance fails a check: not counted.
+    const v2: ReceivedAdvert = {
+      ...advertFrom('10.99.0.2', 0),
+      advert: {
+        version: 2,
+        family: 'ipv4',
+        vrid: 7,
+        priority: 0,
+        advertIntervalSec: 1,
+        authType: 0,
+        authData: Buffer.alloc(8),
+        addresses: ['10.99.0.100'],
+      },
+    };
+    h.runtime.receive(v2);
+    expect(await zero()).toEqual({ sent: 0, received: 1 });
+    // Our MASTER steps down: counted, and we take over Skew_Time later (RFC 5798 §6.4.2).
+    h.runtime.receive(advertFrom('10.99.0.2', 0));
+    expect(await zero()).toEqual({ sent: 0, received: 2 });
+    h.clock.runUntil(h.clock.nowMs() + 100, () => undefined);
+    expect(h.runtime.status().state).toBe('master');
+    await flush();
+    h.releaseAdd();
+    await h.runtime.stop();
+    expect(h.events).toContain('send prio 0 from 10.99.0.1 to 224.0.0.18');
+    expect(await zero()).toEqual({ sent: 1, received: 2 });
   });
 
   it('unicast: adverts go to each peer; only configured peers are heard by default', () => {

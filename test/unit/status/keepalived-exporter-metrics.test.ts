@@ -114,6 +114,28 @@ describe('KeepalivedExporterMetrics', () => {
     expect((await scrape()).get('keepalived_advertisements_sent_total')?.type).toBe('COUNTER');
   });
 
+  it("counts address-list, authentication and priority-0 adverts as keepalived's stats do", async () => {
+    const { vrrp, value } = setup();
+    const drop = (reason: string, n: number) =>
+      vrrp.advertsDropped.inc({ instance: 'web', reason }, n);
+    vrrp.advertsReceived.inc({ instance: 'web' }, 20);
+    // addr_list_err: a v2 advert dropped for its address list, a v3 one accepted with it.
+    drop('address-list-mismatch', 2);
+    vrrp.advertAnomalies.inc({ instance: 'web', reason: 'address-list-mismatch' }, 3);
+    // authtype_mismatch and auth_failure apart, neither counted as received (vrrp.c checks
+    // authentication before advert_rcvd++); an address-list drop is counted first, as there.
+    drop('auth-type-mismatch', 4);
+    drop('auth-mismatch', 5);
+    vrrp.priorityZeroAdverts.inc({ instance: 'web', direction: 'received' }, 6);
+    vrrp.priorityZeroAdverts.inc({ instance: 'web', direction: 'sent' }, 1);
+    expect(await value('keepalived_address_list_errors_total', webLabels)).toBe(5);
+    expect(await value('keepalived_authentication_mismatch_total', webLabels)).toBe(4);
+    expect(await value('keepalived_authentication_failure_total', webLabels)).toBe(5);
+    expect(await value('keepalived_priority_zero_received_total', webLabels)).toBe(6);
+    expect(await value('keepalived_priority_zero_sent_total', webLabels)).toBe(1);
+    expect(await value('keepalived_advertisements_received_total', webLabels)).toBe(11);
+  });
+
   it('counts becoming MASTER and leaving it for BACKUP or FAULT, not a shutdown', async () => {
     const { vrrp, value } = setup();
     const t = (from: VrrpState, to: VrrpState, reason: string) =>
@@ -177,11 +199,16 @@ describe('KeepalivedExporterMetrics', () => {
       expect(f.help.length).toBeGreaterThan(10);
     }
     expect(families.map((f) => f.name).sort()).toEqual([
+      'keepalived_address_list_errors_total',
       'keepalived_advertisements_interval_errors_total',
       'keepalived_advertisements_received_total',
       'keepalived_advertisements_sent_total',
+      'keepalived_authentication_failure_total',
+      'keepalived_authentication_mismatch_total',
       'keepalived_become_master_total',
       'keepalived_gratuitous_arp_delay_total',
+      'keepalived_priority_zero_received_total',
+      'keepalived_priority_zero_sent_total',
       'keepalived_release_master_total',
       'keepalived_script_status',
       'keepalived_up',
