@@ -196,8 +196,39 @@ describe('input no parser should choke on', () => {
       const error = await importKeepalived(file).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'FLOATD_ERR_IMPORT' });
       expect((error as Error).message).toBe(
-        `${file} is not text (bytes that are not UTF-8 on line 1)`,
+        `${file} is not text (bytes that are not UTF-8 on line 1, outside a comment; if the ` +
+          'file is Latin-1, convert it first: iconv -f latin1 -t utf-8)',
       );
+    } finally {
+      await removeTree(dir);
+    }
+  });
+
+  // keepalived reads bytes; floatd.yaml is UTF-8. Latin-1 remarks (older files) go with their
+  // comments; a value that is not UTF-8 is refused with its line, never re-encoded silently.
+  it.each([
+    ['comments only: imported', '# Konfiguration f\xfcr Router\n! caf\xe9\n', undefined],
+    ['a comment after a value: imported', 'global_defs { # r\xe9seau\n}\n', undefined],
+    ['in a value: refused at its line', '\n\nglobal_defs {\n router_id caf\xe9\n}\n', 4],
+    ['after a quoted "#": refused', 'global_defs {\n router_id "a#\xe9"\n}\n', 2],
+  ])('bytes that are not UTF-8, %s', async (_name, head, refusedLine) => {
+    const dir = await writeTree({});
+    try {
+      const file = join(dir, 'keepalived.conf');
+      await writeFile(
+        file,
+        Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(INSTANCE(''))]),
+      );
+      const result = await importKeepalived(file).catch((e: unknown) => e);
+      if (refusedLine === undefined) {
+        const { yaml } = result as { yaml: string };
+        expect((parse(yaml) as Data).instances).toHaveLength(1);
+      } else {
+        expect(result).toMatchObject({ code: 'FLOATD_ERR_IMPORT' });
+        expect((result as Error).message).toContain(
+          `bytes that are not UTF-8 on line ${refusedLine}, outside a comment`,
+        );
+      }
     } finally {
       await removeTree(dir);
     }
