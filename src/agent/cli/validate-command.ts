@@ -1,10 +1,12 @@
 // `floatd validate -c FILE`: check a config file without touching the network.
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
 import { explainClaimOrder } from '../../cloud/reconcile/claim-order.js';
 import { configWarnings } from '../config/config-warnings.js';
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError, formatConfigIssue } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load-config.js';
+import { checkScriptUsers } from '../config/script-users.js';
 import type { FloatdConfig } from '../config/schema.js';
 import { EXIT } from './exit-codes.js';
 
@@ -16,7 +18,9 @@ export interface CommandIo {
 
 export const VALIDATE_USAGE = `Usage: floatd validate -c FILE
 
-Check a floatd configuration file and report every problem with its line and key.
+Check a floatd configuration file and report every problem with its line and key. A script
+user or group this host does not have is a warning here (the file may be meant for another
+host); floatd run and a reload on this host refuse it.
 
 Options:
   -c, --config FILE  the configuration file (YAML)
@@ -58,11 +62,25 @@ export async function runValidate(argv: string[], io: CommandIo): Promise<number
     io.stdout(`${file}: OK (${summary(config)})\n`);
     for (const line of claimOrder(config)) io.stdout(`${line}\n`);
     for (const warning of configWarnings(config)) io.stderr(`${file}: warning: ${warning}\n`);
+    for (const line of await hostWarnings(file)) io.stderr(`${line}\n`);
     return EXIT.ok;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     io.stderr(`${err.message}\n`);
     return EXIT.config;
+  }
+}
+
+/** What `floatd run` here would refuse that the file itself may rightly hold: unknown accounts. */
+async function hostWarnings(file: string): Promise<string[]> {
+  try {
+    await checkScriptUsers(await readFile(file, 'utf8'), file);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.issues.map(
+      (issue) => `${formatConfigIssue(issue)} (warning: floatd run on this host would refuse it)`,
+    );
   }
 }
 

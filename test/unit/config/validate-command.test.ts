@@ -39,6 +39,23 @@ describe('floatd validate', () => {
     });
   });
 
+  it('a script user or group this host lacks: valid, with a warning at its line', async () => {
+    const text = `scriptUser: { user: floatd-no-such-user, group: root }\n${oneInstance()}`;
+    const path = file('users.yaml', text);
+    const result = await run(['-c', path]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${path}: OK`);
+    expect(result.stderr).toBe(
+      `${path}:1:21: scriptUser.user: expected a user that exists on this host (/etc/passwd or ` +
+        `getent passwd), got "floatd-no-such-user" (warning: floatd run on this host would refuse it)\n`,
+    );
+    const known = await run([
+      '-c',
+      file('known.yaml', text.replace('floatd-no-such-user', 'root')),
+    ]);
+    expect(known.stderr).toBe('');
+  });
+
   it('summarises several instances', async () => {
     const text =
       oneInstance() +
