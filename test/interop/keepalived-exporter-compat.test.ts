@@ -25,6 +25,7 @@ const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(labs.map((l) => l.destroy()));
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  rmSync(STATS_FILE, { force: true });
 });
 
 async function newLab(hosts = 3): Promise<{ lab: Lab; dir: string }> {
@@ -85,10 +86,20 @@ async function keepalivedStats(pidFile: string): Promise<Stats> {
     20,
   );
   expect(written, `${STATS_FILE} written on SIGUSR2`).toBe(true);
-  await sleep(50); // let the writer finish
+  // Written in several calls: read it once its last section's last line is there.
+  let text = '';
+  const complete = await pollUntil(
+    () => {
+      text = readFileSync(STATS_FILE, 'utf8');
+      return /Priority Zero:\n\s+Received: \d+\n\s+Sent: \d+\n/.test(text);
+    },
+    5_000,
+    20,
+  );
+  expect(complete, `${STATS_FILE} complete`).toBe(true);
   const stats = new Map<string, number>();
   let section = '';
-  for (const line of readFileSync(STATS_FILE, 'utf8').split('\n')) {
+  for (const line of text.split('\n')) {
     // "  Advertisements:" opens a section; "    Received: 12" is a count in it;
     // "  Became master: 1" is a count of its own.
     const m = /^( +)([A-Za-z][A-Za-z ]*):(?: (\d+))?$/.exec(line);
@@ -135,17 +146,18 @@ describe("keepalived-exporter series against keepalived's own statistics (lab)",
     });
     const keepalived = await startKeepalived(h2, conf, dir);
     const pidFile = keepalived.configPath.replace(/\.conf$/, '.pid');
-    const backup = await startFloatd(h3, floatdYaml(V3, 50, vip), dir);
+    // Priority 1: Skew_Time 199 ms against keepalived's 122 ms, so keepalived's first advert as
+    // MASTER has 77 ms to arrive before floatd would take over too.
+    const backup = await startFloatd(h3, floatdYaml(V3, 1, vip), dir);
     await backup.waitForState('backup');
     await sleep(600);
 
     // The same window on both (2 s, ten adverts at 200 ms): the same count, give or take the
     // advert that falls between the two reads at either end.
-    const kd0 = await keepalivedStats(pidFile);
-    const fd0 = await floatdSeries(h3, V3.vrid);
+    const both = () => Promise.all([keepalivedStats(pidFile), floatdSeries(h3, V3.vrid)]);
+    const [kd0, fd0] = await both();
     await sleep(2000);
-    const kd1 = await keepalivedStats(pidFile);
-    const fd1 = await floatdSeries(h3, V3.vrid);
+    const [kd1, fd1] = await both();
     const kdDelta =
       (kd1.get('Advertisements/Received') ?? 0) - (kd0.get('Advertisements/Received') ?? 0);
     const received = 'keepalived_advertisements_received_total';
@@ -165,12 +177,11 @@ describe("keepalived-exporter series against keepalived's own statistics (lab)",
     }
 
     // The MASTER steps down (RFC 5798 §6.4.3): one priority-0 advert, seen by both BACKUPs;
-    // keepalived (100) takes over from floatd (50).
+    // keepalived (100) takes over from floatd (1).
     await master.proc.kill('SIGTERM');
     await keepalived.waitForLog(/Entering MASTER STATE/);
     await sleep(500);
-    const kd2 = await keepalivedStats(pidFile);
-    const fd2 = await floatdSeries(h3, V3.vrid);
+    const [kd2, fd2] = await both();
     console.log(
       `after the stop: keepalived ${JSON.stringify(Object.fromEntries(kd2))}; floatd ${JSON.stringify(Object.fromEntries(fd2))}`,
     );
@@ -205,12 +216,15 @@ describe("keepalived-exporter series against keepalived's own statistics (lab)",
     const pidFile = keepalived.configPath.replace(/\.conf$/, '.pid');
     await sleep(1500);
 
-    const read = async () => ({
-      kd: await keepalivedStats(pidFile),
-      f1: await floatdSeries(h1, V2.vrid),
-      f3: await floatdSeries(h3, V2.vrid),
-      f4: await floatdSeries(h4, V2.vrid),
-    });
+    const read = async () => {
+      const [kd, f1, f3, f4] = await Promise.all([
+        keepalivedStats(pidFile),
+        floatdSeries(h1, V2.vrid),
+        floatdSeries(h3, V2.vrid),
+        floatdSeries(h4, V2.vrid),
+      ]);
+      return { kd, f1, f3, f4 };
+    };
     const before = await read();
     await sleep(4000);
     const after = await read();

@@ -1,12 +1,11 @@
-// `floatd validate -c FILE`: check a config file without touching the network.
-import { readFile } from 'node:fs/promises';
+// `floatd validate -c FILE`: check a config file without touching the network (the script
+// users are looked up as the host resolves them, which may ask a directory service).
 import { parseArgs } from 'node:util';
 
 import { explainClaimOrder } from '../../cloud/reconcile/claim-order.js';
 import { configWarnings } from '../config/config-warnings.js';
-import { ConfigError, formatConfigIssue } from '../config/config-error.js';
+import { ConfigError, type ConfigIssue } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load-config.js';
-import { checkScriptUsers } from '../config/script-users.js';
 import type { FloatdConfig } from '../config/schema.js';
 import { EXIT } from './exit-codes.js';
 
@@ -58,11 +57,15 @@ export async function runValidate(argv: string[], io: CommandIo): Promise<number
   if (file === undefined || file === '') return usageError(io, 'missing -c FILE');
 
   try {
-    const config = await loadConfigFile(file);
+    let hostIssues: readonly ConfigIssue[] = [];
+    const config = await loadConfigFile(file, {
+      checkHost: true,
+      onHostIssues: (issues) => (hostIssues = issues),
+    });
     io.stdout(`${file}: OK (${summary(config)})\n`);
     for (const line of claimOrder(config)) io.stdout(`${line}\n`);
     for (const warning of configWarnings(config)) io.stderr(`${file}: warning: ${warning}\n`);
-    for (const line of await hostWarnings(file)) io.stderr(`${line}\n`);
+    for (const issue of hostIssues) io.stderr(`${hostWarning(issue)}\n`);
     return EXIT.ok;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -71,17 +74,9 @@ export async function runValidate(argv: string[], io: CommandIo): Promise<number
   }
 }
 
-/** What `floatd run` here would refuse that the file itself may rightly hold: unknown accounts. */
-async function hostWarnings(file: string): Promise<string[]> {
-  try {
-    await checkScriptUsers(await readFile(file, 'utf8'), file);
-    return [];
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.issues.map(
-      (issue) => `${formatConfigIssue(issue)} (warning: floatd run on this host would refuse it)`,
-    );
-  }
+/** `floatd.yaml:1:21: warning: scriptUser.user: expected a user that exists ... (floatd run ...)` */
+function hostWarning(issue: ConfigIssue): string {
+  return `${issue.file}:${issue.line}:${issue.column}: warning: ${issue.path}: ${issue.message} (floatd run on this host would refuse it)`;
 }
 
 function usageError(io: CommandIo, message: string): number {

@@ -15,6 +15,8 @@ export type { ConfigIssue } from './config-error.js';
 export interface LoadOptions {
   /** Also check what only this host can say: the users and groups scripts run as. */
   readonly checkHost?: boolean;
+  /** With checkHost: hand this host's problems here instead of failing (floatd validate). */
+  readonly onHostIssues?: (issues: readonly ConfigIssue[]) => void;
 }
 
 export async function loadConfigFile(
@@ -29,7 +31,14 @@ export async function loadConfigFile(
     throw new ConfigError([{ file: path, line: 0, column: 0, path: '', message }], { cause: err });
   }
   const config = parseConfigText(text, path);
-  if (options.checkHost === true) await checkScriptUsers(text, path);
+  if (options.checkHost === true) {
+    try {
+      await checkScriptUsers(text, path);
+    } catch (err) {
+      if (!(err instanceof ConfigError) || options.onHostIssues === undefined) throw err;
+      options.onHostIssues(err.issues);
+    }
+  }
   return config;
 }
 

@@ -62,8 +62,15 @@ export class InstanceActions {
     private readonly deps: InstanceActionDeps,
   ) {}
 
-  /** A priority-0 advert left (RFC 5798 §6.4.3), from the core or the signal handler. */
-  priorityZeroSent(): void {
+  /** The signal handler sent our priority-0 advert (the core then sends none): counted alike. */
+  releasedBySignal(): void {
+    this.advertsSent++;
+    this.deps.metrics?.advertsSent.inc({ instance: this.instance.name });
+    this.priorityZeroSent();
+  }
+
+  /** A priority-0 advert left (RFC 5798 §6.4.3). */
+  private priorityZeroSent(): void {
     this.deps.metrics?.priorityZeroAdverts.inc({ instance: this.instance.name, direction: 'sent' });
   }
 

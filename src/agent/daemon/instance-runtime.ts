@@ -264,6 +264,8 @@ export class InstanceRuntime {
   /** An advert for our VRID from the socket, for the core (which applies the peer policy too). */
   receive(received: ReceivedAdvert, receivedAgoMs = 0): void {
     this.actions.droppedFor = undefined;
+    // keepalived reads adverts only as BACKUP or MASTER; in INIT or FAULT the core ignores them.
+    const listening = this.state === 'backup' || this.state === 'master';
     this.driver.feed({ type: 'advert', src: received.src, advert: received.advert }, receivedAgoMs);
     const droppedFor = this.actions.droppedFor;
     // A non-peer's advert is no advert of this group: not counted, not heard.
@@ -272,7 +274,8 @@ export class InstanceRuntime {
     this.splitBrain.advert(received.src, priority, this.state);
     this.advertsReceived++;
     this.deps.metrics?.advertsReceived.inc({ instance: this.name });
-    if (priority === 0 && (droppedFor === undefined || DISCARDED_PAST_CHECKS.has(droppedFor))) {
+    const pastChecks = droppedFor === undefined || DISCARDED_PAST_CHECKS.has(droppedFor);
+    if (priority === 0 && listening && pastChecks) {
       this.deps.metrics?.priorityZeroAdverts.inc({ instance: this.name, direction: 'received' });
     }
     if (received.dst === VRRP_MULTICAST_V4 || received.dst === VRRP_MULTICAST_V6) {
@@ -291,7 +294,7 @@ export class InstanceRuntime {
     const entry = this.releaseEntry;
     const releaseSent = entry !== undefined && this.deps.socket.releasedBySignal?.(entry) === true;
     if (releaseSent) {
-      this.actions.priorityZeroSent();
+      this.actions.releasedBySignal();
       this.deps.logger.info(
         { event: 'release-sent-by-signal' },
         'priority-0 advert sent from the signal handler (RFC 5798 §6.4.3)',

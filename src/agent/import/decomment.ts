@@ -33,3 +33,19 @@ export function decomment(raw: string): string {
   out = out.replace(/[ \t]+$/, '');
   return continued ? `${out}\\` : out;
 }
+
+/**
+ * Where a comment begins in a physical line, by decomment's rules (a '#' or '!' outside double
+ * quotes, not escaped by a backslash), or -1 when it has none.
+ */
+export function commentStart(raw: string): number {
+  let quoted = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charAt(i);
+    if (c === '"') quoted = !quoted;
+    else if (c === '\\')
+      i++; // a pair, as decomment reads it: "\#" is the character
+    else if (!quoted && (c === '#' || c === '!')) return i;
+  }
+  return -1;
+}

@@ -13,6 +13,7 @@ import type { Diagnostic } from './diagnostic.js';
 import { openIncludes } from './include-files.js';
 import type { FileFrame } from './include-files.js';
 import { Parameters, SubstitutionError } from './parameters.js';
+import { MAX_READ_LINE_BYTES } from './text-file.js';
 
 export interface LogicalLine {
   readonly text: string;
@@ -28,9 +29,6 @@ interface Expansion {
 }
 
 const INCLUDE = /^include[rmwba]?[ \t]+(.*)$/;
-// keepalived reads a line into a 1024-byte buffer (fgets): 1022 bytes, the line end and the
-// terminating NUL; a longer line is "line too long - ignoring".
-const MAX_READ_LINE_BYTES = 1022;
 // Multiline definitions referring to one another, and the lines they may produce in all.
 const MAX_EXPANSION_DEPTH = 64;
 const MAX_LINES = 1_000_000;

@@ -4,7 +4,11 @@
 // outside a comment (a value floatd would have to re-encode), never echoed. Bytes that are not
 // UTF-8 in a comment (a Latin-1 remark, common in older files) are read: comments go anyway.
 import { readFile, stat } from 'node:fs/promises';
-import { decomment } from './decomment.js';
+import { commentStart } from './decomment.js';
+
+// keepalived reads a line into a 1024-byte buffer (fgets): 1022 bytes, the line end and the
+// terminating NUL; a longer line is "line too long - ignoring" (logical-lines.ts does so).
+export const MAX_READ_LINE_BYTES = 1022;
 
 /** Far beyond any real keepalived.conf; a bigger file is refused before it is split. */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -13,9 +17,10 @@ export type TextFile =
   | { readonly ok: true; readonly lines: readonly string[] }
   | { readonly ok: false; readonly reason: string };
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a BOM is removed by hand, from the first line only, on either path.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Undecodable bytes become U+FFFD; ASCII bytes (quotes, comment marks) always stay themselves. */
-const LOSSY_UTF8 = new TextDecoder('utf-8', { fatal: false });
+const LOSSY_UTF8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 function lineAt(bytes: Uint8Array, offset: number): number {
   let line = 1;
@@ -53,13 +58,25 @@ function lineByLine(bytes: Uint8Array): TextFile {
   for (let line = 1; start <= bytes.length; line++) {
     let end = bytes.indexOf(0x0a, start);
     if (end < 0) end = bytes.length;
-    const raw = bytes.subarray(start, end > start && bytes[end - 1] === 0x0d ? end - 1 : end);
+    // "\r\n" ends a line as "\n" does (the fast path's split); a "\r" elsewhere stays.
+    const crlf = end < bytes.length && end > start && bytes[end - 1] === 0x0d;
+    const raw = bytes.subarray(start, crlf ? end - 1 : end);
     let text: string;
     try {
       text = UTF8.decode(raw);
     } catch {
-      text = LOSSY_UTF8.decode(raw);
-      if (decomment(text).includes('\ufffd')) return notUtf8(line);
+      const lossy = LOSSY_UTF8.decode(raw);
+      const cut = commentStart(lossy);
+      const kept = cut < 0 ? lossy : lossy.slice(0, cut);
+      if (kept.includes('\ufffd')) {
+        // keepalived ignores a line this long whatever it holds (logical-lines.ts says so).
+        if (raw.length <= MAX_READ_LINE_BYTES) return notUtf8(line);
+        text = lossy;
+      } else {
+        // The comment goes anyway; keep the line's length in bytes, which keepalived limits.
+        const commentBytes = raw.length - Buffer.byteLength(kept);
+        text = `${kept}${lossy.charAt(cut)}${'?'.repeat(commentBytes - 1)}`;
+      }
     }
     lines.push(line === 1 && text.startsWith('\ufeff') ? text.slice(1) : text);
     start = end + 1;

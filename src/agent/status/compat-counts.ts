@@ -58,7 +58,11 @@ async function perInstance<T extends string>(
   return sums;
 }
 
-/** A snapshot of the counters: each instance's counts by name (0 for one never counted). */
+/**
+ * A snapshot of the counters: each instance's counts by name (0 for one never counted). floatd
+ * checks in its own order (own advert, unicast peer and address owner before authentication),
+ * so an advert failing two checks may land in another of keepalived's counts than keepalived's.
+ */
 export async function countsByInstance(
   sources: CountSources,
 ): Promise<(instance: string) => CompatCounts> {

@@ -63,8 +63,8 @@ function rejectAdvert(
   if (config.priority === OWNER_PRIORITY) return 'local-owner';
   if (advert.version === 2) {
     // RFC 3768 §7.1: the auth type must match the configured method; type 1, the text password
-    // of RFC 2338 §5.3.6.1 that keepalived still speaks, must match ours. Two reasons, in
-    // keepalived's order, as it counts them apart (an invalid type the codec already refused).
+    // of RFC 2338 §5.3.6.1 that keepalived still speaks, must match ours. Two reasons, type
+    // first, as keepalived counts them apart (an invalid type the codec already refused).
     const ourAuthType = ctx.expectedAuthData === undefined ? 0 : 1;
     if (advert.authType !== ourAuthType) return 'auth-type-mismatch';
     if (ctx.expectedAuthData !== undefined && !advert.authData.equals(ctx.expectedAuthData)) {

@@ -46,8 +46,8 @@ describe('floatd validate', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${path}: OK`);
     expect(result.stderr).toBe(
-      `${path}:1:21: scriptUser.user: expected a user that exists on this host (/etc/passwd or ` +
-        `getent passwd), got "floatd-no-such-user" (warning: floatd run on this host would refuse it)\n`,
+      `${path}:1:21: warning: scriptUser.user: expected a user that exists on this host (/etc/passwd or ` +
+        `getent passwd), got "floatd-no-such-user" (floatd run on this host would refuse it)\n`,
     );
     const known = await run([
       '-c',

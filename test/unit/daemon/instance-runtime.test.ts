@@ -182,7 +182,14 @@ describe('InstanceRuntime', () => {
         values.find((v) => v.labels.direction === direction)?.value ?? 0;
       return { sent: of('sent'), received: of('received') };
     };
+    // Not listening (INIT, FAULT): keepalived reads no adverts then, and counts none.
+    h.runtime.receive(advertFrom('10.99.0.2', 0));
     h.runtime.start();
+    h.runtime.setLink(false);
+    expect(h.runtime.status().state).toBe('fault');
+    h.runtime.receive(advertFrom('10.99.0.2', 0));
+    expect(await zero()).toEqual({ sent: 0, received: 0 });
+    h.runtime.setLink(true);
     h.runtime.receive(advertFrom('10.99.0.2', 200));
     expect(h.runtime.status().masterAddress).toBe('10.99.0.2');
     // Another router's priority 0 passed every check; the core discards it (not our MASTER's):

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { decomment } from '../../../src/agent/import/decomment.js';
+import fc from 'fast-check';
+import { commentStart, decomment } from '../../../src/agent/import/decomment.js';
 import { expandBraces } from '../../../src/agent/import/glob.js';
 import { tokenizeLine } from '../../../src/agent/import/lexer.js';
 import { splitScriptWords } from '../../../src/agent/notify/script-command.js';
@@ -28,6 +29,23 @@ describe('decomment and tokenizeLine (keepalived.conf(5) DESCRIPTION, "Quoted st
     expect(words('auth_pass a\\cb')).toEqual(['auth_pass', 'a\\cb']);
     expect(words("auth_pass 'a!b'")).toEqual(['auth_pass', 'a']);
     expect(decomment('  $X=a b  \\')).toBe('$X=a b\\');
+  });
+
+  it('commentStart finds the comment decomment drops: what comes before it decomments the same', () => {
+    expect(commentStart('priority 100 # x')).toBe(13);
+    expect(commentStart('auth_pass "a#b" ! x')).toBe(16);
+    expect(commentStart('auth_pass a\\#b')).toBe(-1);
+    const piece = fc.constantFrom('a', ' ', '"', '#', '!', '\\', '\t', 'é');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+        const line = pieces.join('');
+        const cut = commentStart(line);
+        const before = cut < 0 ? line : line.slice(0, cut);
+        expect(decomment(before)).toBe(decomment(line));
+        if (cut >= 0) expect('#!').toContain(line.charAt(cut));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('splits a brace outside quotes from the word it touches, as keepalived splits the line', () => {

@@ -206,11 +206,27 @@ describe('input no parser should choke on', () => {
 
   // keepalived reads bytes; floatd.yaml is UTF-8. Latin-1 remarks (older files) go with their
   // comments; a value that is not UTF-8 is refused with its line, never re-encoded silently.
+  it('a Latin-1 comment keeps its line: 401 bytes in the file, however long decoded', async () => {
+    const dir = await writeTree({});
+    try {
+      const file = join(dir, 'keepalived.conf');
+      const body = `  priority 150 # ${'\xe9'.repeat(385)}`;
+      await writeFile(file, Buffer.from(INSTANCE(body), 'latin1'));
+      const { yaml, diagnostics } = await importKeepalived(file);
+      expect(diagnostics.filter((d) => d.message.includes('bytes long'))).toEqual([]);
+      expect((parse(yaml) as Data).instances[0]?.priority).toBe(150);
+    } finally {
+      await removeTree(dir);
+    }
+  });
+
   it.each([
     ['comments only: imported', '# Konfiguration f\xfcr Router\n! caf\xe9\n', undefined],
     ['a comment after a value: imported', 'global_defs { # r\xe9seau\n}\n', undefined],
     ['in a value: refused at its line', '\n\nglobal_defs {\n router_id caf\xe9\n}\n', 4],
     ['after a quoted "#": refused', 'global_defs {\n router_id "a#\xe9"\n}\n', 2],
+    // keepalived ignores a line over 1022 bytes, whatever it holds: so does the import.
+    ['on a line too long to read: ignored', `${'\xe9'.repeat(1100)}\n`, undefined],
   ])('bytes that are not UTF-8, %s', async (_name, head, refusedLine) => {
     const dir = await writeTree({});
     try {

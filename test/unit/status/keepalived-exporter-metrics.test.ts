@@ -123,7 +123,8 @@ describe('KeepalivedExporterMetrics', () => {
     drop('address-list-mismatch', 2);
     vrrp.advertAnomalies.inc({ instance: 'web', reason: 'address-list-mismatch' }, 3);
     // authtype_mismatch and auth_failure apart, neither counted as received (vrrp.c checks
-    // authentication before advert_rcvd++); an address-list drop is counted first, as there.
+    // authentication before advert_rcvd++); an address-list drop is counted as received, as
+    // keepalived's vrrp.c does today (2.2.7 still dropped a different count uncounted).
     drop('auth-type-mismatch', 4);
     drop('auth-mismatch', 5);
     vrrp.priorityZeroAdverts.inc({ instance: 'web', direction: 'received' }, 6);
