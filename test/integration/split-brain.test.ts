@@ -3,31 +3,24 @@
 // group without protocol 112 does: both become MASTER, and both statuses (SIGUSR1) name the
 // blocked adverts within three advert intervals of that. The rules removed: one MASTER again,
 // and the diagnosis clears on both, and stays cleared.
-import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FloatdAgent } from '../../lab/agents.js';
 import { labTempDir, pollUntil, sleep, startFloatd } from '../../lab/agents.js';
 import type { LabHost } from '../../lab/lab.js';
 import { Lab } from '../../lab/lab.js';
+import { programMissing } from '../lab/program-missing.js';
 import { requireLab } from '../lab/require-lab.js';
 
 const ADVERT_MS = 100;
 /** The acceptance bound: three advert intervals. */
 const WITHIN_MS = 3 * ADVERT_MS;
 
+const nftMissing = (): string | undefined => programMissing('nft', 'nftables');
+
 const labs: Lab[] = [];
 afterAll(async () => {
   await Promise.all(labs.map((l) => l.destroy()));
 });
-
-function nftMissing(): string | undefined {
-  try {
-    execFileSync('nft', ['--version'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'nft (nftables) is not installed: apt-get install -y nftables';
-  }
-}
 
 function yaml(priority: number, vip: string, peer: LabHost): string {
   return [

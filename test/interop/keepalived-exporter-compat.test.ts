@@ -2,7 +2,6 @@
 // SIGUSR2 writes, which keepalived-exporter reads), for the same adverts on one segment: a
 // floatd MASTER, and a keepalived and a floatd BACKUP. Both BACKUPs count the MASTER's adverts
 // alike, and its one priority-0 advert on SIGTERM.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
@@ -11,6 +10,7 @@ import { labTempDir, pollUntil, sleep, startFloatd, startKeepalived } from '../.
 import { keepalivedConfig } from '../../lab/keepalived-config.js';
 import type { LabHost } from '../../lab/lab.js';
 import { Lab } from '../../lab/lab.js';
+import { keepalivedMissing } from '../lab/program-missing.js';
 import { requireLab } from '../lab/require-lab.js';
 
 const VRID = 83;
@@ -34,15 +34,6 @@ async function newLab(hosts = 3): Promise<{ lab: Lab; dir: string }> {
   const dir = labTempDir();
   dirs.push(dir);
   return { lab, dir };
-}
-
-function keepalivedMissing(): string | undefined {
-  try {
-    execFileSync('keepalived', ['--version'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'keepalived is not installed (apt-get install keepalived)';
-  }
 }
 
 interface Group {

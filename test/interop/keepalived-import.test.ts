@@ -2,7 +2,7 @@
 // authentication, no LVS), moved onto the lab's interface and subnet: keepalived runs it in h1,
 // `floatd import-keepalived` converts the same text (priorities lowered) for floatd in h2; one
 // MASTER per VRID, and floatd takes every VRID over when keepalived stops.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ import type { FloatdAgent } from '../../lab/agents.js';
 import { labTempDir, sleep, startFloatd, startKeepalived } from '../../lab/agents.js';
 import type { LabHost } from '../../lab/lab.js';
 import { Lab } from '../../lab/lab.js';
+import { keepalivedMissing } from '../lab/program-missing.js';
 import { requireLab } from '../lab/require-lab.js';
 
 const SAMPLE = '/usr/share/doc/keepalived/samples/keepalived.conf.vrrp';
@@ -21,13 +22,14 @@ afterAll(async () => {
   await Promise.all(labs.map((l) => l.destroy()));
 });
 
-function keepalivedMissing(): string | undefined {
+function keepalivedOrSampleMissing(): string | undefined {
+  const missing = keepalivedMissing();
+  if (missing !== undefined) return missing;
   try {
-    execFileSync('keepalived', ['--version'], { stdio: 'ignore' });
     readFileSync(SAMPLE);
     return undefined;
   } catch {
-    return `keepalived or ${SAMPLE} is missing (apt-get install keepalived)`;
+    return `${SAMPLE} is missing (apt-get install -y keepalived)`;
   }
 }
 
@@ -98,7 +100,7 @@ function states(agent: FloatdAgent, instances: readonly SampleInstance[]): strin
 
 describe('keepalived sample converted by floatd import-keepalived', () => {
   it('runs beside the original: one MASTER per VRID, and floatd takes over when keepalived stops', async (ctx) => {
-    requireLab(ctx, keepalivedMissing);
+    requireLab(ctx, keepalivedOrSampleMissing);
     const lab = await Lab.create({ hosts: 2 });
     labs.push(lab);
     const [h1, h2] = [lab.host(1), lab.host(2)] as [LabHost, LabHost];

@@ -1,7 +1,6 @@
 // floatd and keepalived 2.2.7 in one virtual router, in both directions, for {v2, v3} x
 // {multicast, unicast}: one MASTER, failover each way, and keepalived never complains about
 // floatd's adverts (nor floatd about keepalived's).
-import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FloatdAgent, KeepalivedAgent } from '../../lab/agents.js';
 import { labTempDir, sleep, startFloatd, startKeepalived } from '../../lab/agents.js';
@@ -9,21 +8,13 @@ import { keepalivedConfig } from '../../lab/keepalived-config.js';
 import type { LabHost } from '../../lab/lab.js';
 import { Lab } from '../../lab/lab.js';
 import { masterDownIntervalMs } from '../../src/agent/vrrp/intervals.js';
+import { keepalivedMissing } from '../lab/program-missing.js';
 import { requireLab } from '../lab/require-lab.js';
 
 const labs: Lab[] = [];
 afterAll(async () => {
   await Promise.all(labs.map((l) => l.destroy()));
 });
-
-function keepalivedMissing(): string | undefined {
-  try {
-    execFileSync('keepalived', ['--version'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'keepalived is not installed (apt-get install keepalived)';
-  }
-}
 
 interface Case {
   readonly version: 2 | 3;

@@ -17,7 +17,7 @@ import { VRRP_MULTICAST_V4, VRRP_MULTICAST_V6 } from '../vrrp/codec/types.js';
 import { DISCARDED_PAST_CHECKS } from '../vrrp/accept-advert.js';
 import { VirtualRouter } from '../vrrp/router.js';
 import type { SyncFeed, SyncGroupInput, SyncMemberView } from '../vrrp/sync-groups.js';
-import type { TrackingStatus, VrrpState } from '../vrrp/types.js';
+import type { AdvertDropReason, TrackingStatus, VrrpState } from '../vrrp/types.js';
 import { InstanceActions, type InstanceActionDeps } from './instance-actions.js';
 import { InstanceDrops } from './instance-drops.js';
 import type { InstanceStatus, TransportMode } from '../status/instance-status.js';
@@ -274,8 +274,8 @@ export class InstanceRuntime {
     this.splitBrain.advert(received.src, priority, this.state);
     this.advertsReceived++;
     this.deps.metrics?.advertsReceived.inc({ instance: this.name });
-    const pastChecks = droppedFor === undefined || DISCARDED_PAST_CHECKS.has(droppedFor);
-    if (priority === 0 && listening && pastChecks) {
+    // Only a priority-0 advert pays for the check (this runs for every advert).
+    if (priority === 0 && listening && passedChecks(droppedFor)) {
       this.deps.metrics?.priorityZeroAdverts.inc({ instance: this.name, direction: 'received' });
     }
     if (received.dst === VRRP_MULTICAST_V4 || received.dst === VRRP_MULTICAST_V6) {
@@ -387,4 +387,9 @@ export class InstanceRuntime {
     socket.armRelease(this.releaseEntry, advert, this.deps.primaryAddress, destinations);
     this.armedReleaseKey = key;
   }
+}
+
+/** Whether an advert the core dropped for `droppedFor` (if at all) passed every receive check. */
+function passedChecks(droppedFor: AdvertDropReason | undefined): boolean {
+  return droppedFor === undefined || DISCARDED_PAST_CHECKS.has(droppedFor);
 }
